@@ -1,0 +1,82 @@
+"""Errors raised by georoutes.
+
+Every error is a :class:`GeorouteError`, itself a :class:`ValueError`, so callers can catch one
+type. Messages follow one shape, ``<source>: feature <n> (<id>): <problem>``, so that the command
+line can print them as a single line and a user can find the offending feature in the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from difflib import get_close_matches
+
+__all__ = [
+    "BoundaryError",
+    "GeorouteError",
+    "Problem",
+    "RouteFileError",
+    "RouteValidationError",
+    "UnknownStateError",
+    "format_problem",
+]
+
+
+class GeorouteError(ValueError):
+    """Base class of every error georoutes raises on bad input."""
+
+
+class RouteFileError(GeorouteError):
+    """A routes file cannot be read at all: missing, malformed, or not GeoJSON."""
+
+
+class RouteValidationError(GeorouteError):
+    """One or more features of a routes layer are invalid; ``problems`` lists each of them."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(p.message for p in self.problems))
+
+
+class BoundaryError(GeorouteError):
+    """A boundary layer cannot be loaded or lacks what the analysis needs."""
+
+
+class UnknownStateError(GeorouteError):
+    """A state code (e.g. a focus state) is not in the boundary layer."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem with one feature of an input layer (``feature`` counts from 0)."""
+
+    source: str
+    feature: int | None
+    feature_id: object
+    what: str
+
+    @property
+    def message(self) -> str:
+        """Return the one-line message ``<source>: feature <n> (<id>): <what>``."""
+        return format_problem(self.source, self.feature, self.feature_id, self.what)
+
+
+def format_problem(source: str, feature: int | None, feature_id: object, what: str) -> str:
+    """Return the one-line error message for a problem with one feature of ``source``."""
+    if feature is None:
+        return f"{source}: {what}"
+    ident = "no id" if feature_id is None else repr(feature_id)
+    return f"{source}: feature {feature} ({ident}): {what}"
+
+
+def unknown_code_message(code: object, valid: Iterable[str], *, what: str = "state code") -> str:
+    """Return a message for an unknown code that lists close matches among ``valid``."""
+    valid = sorted(set(valid))
+    text = str(code).upper()
+    close = get_close_matches(text, valid, n=5, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    return (
+        f"unknown {what} {code!r}: not in the boundary layer{hint} "
+        f"(codes are ISO 3166-1 alpha-3 style ADM0_A3, e.g. CHN, PRK, KOR, RUS; "
+        f"{len(valid)} available)"
+    )
