@@ -1,0 +1,184 @@
+"""analyze(): one row of metrics per route; the flat and JSON views of it."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .boundaries import boundary_index, check_codes, load_boundaries
+from .errors import GeorouteError
+from .exposure import route_exposure
+from .routes import read_routes
+from .transit import route_runs, summarise_route
+
+__all__ = ["COLUMNS", "analyze", "flatten", "to_records"]
+
+#: The columns of :func:`analyze`'s result, in order (DESIGN.md's JSON contract).
+COLUMNS = ["name", "kind", "length_km", "states", "transit_states", "km_by_state",
+           "offshore_km", "crossings", "slivers", "exposure"]
+
+RoutesInput = str | os.PathLike[str] | gpd.GeoDataFrame
+
+
+def _prepare(routes: RoutesInput | Sequence[RoutesInput],
+             boundaries: gpd.GeoDataFrame | str | os.PathLike[str] | None
+             ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    if isinstance(routes, (list, tuple)):
+        frames = [read_routes(r) for r in routes]
+        gdf = pd.concat(frames, ignore_index=True) if frames else read_routes(routes)
+        gdf = gpd.GeoDataFrame(gdf, geometry="geometry", crs="EPSG:4326")
+        dup = gdf["id"][gdf["id"].duplicated()]
+        if not dup.empty:
+            raise GeorouteError(f"route id {dup.iloc[0]!r} appears in more than one input")
+    elif isinstance(routes, gpd.GeoDataFrame) and routes.attrs.get("georoutes_validated"):
+        gdf = routes
+    else:
+        gdf = read_routes(routes)  # type: ignore[arg-type]
+    gdf.attrs["georoutes_validated"] = True
+    if not isinstance(boundaries, gpd.GeoDataFrame):
+        boundaries = load_boundaries(boundaries)
+    return gdf, boundaries
+
+
+def _bands(bands_km: Iterable[float]) -> tuple[float, ...]:
+    out = []
+    for d in bands_km:
+        try:
+            value = float(d)
+        except (TypeError, ValueError) as exc:
+            raise GeorouteError(f"bands_km: {d!r} is not a number of km") from exc
+        if not math.isfinite(value) or value <= 0:
+            raise GeorouteError(f"bands_km: {d!r} must be a positive, finite number of km")
+        out.append(value)
+    return tuple(sorted(set(out)))
+
+
+def analyze(routes: RoutesInput | Sequence[RoutesInput], *,
+            boundaries: gpd.GeoDataFrame | str | os.PathLike[str] | None = None,
+            focus: Sequence[str] = ("CHN",), bands_km: Iterable[float] = (10, 50, 100),
+            min_piece_km: float = 0.5) -> pd.DataFrame:
+    """Return one row of metrics per route: length, states, km per state, crossings, exposure.
+
+    Parameters
+    ----------
+    routes
+        A route file (GeoJSON, GeoPackage, GeoParquet), a GeoDataFrame, or a list of them.
+    boundaries
+        A boundary layer (GeoDataFrame from :func:`georoutes.load_boundaries`), the name of a
+        shipped layer, or a path; default: the shipped default layer.
+    focus
+        Codes of the states whose exposure is measured (e.g. ``("CHN", "PRK")``).
+    bands_km
+        Distance bands in km: ``within_km[d]`` is the km of route at most ``d`` km from the
+        focus state's territory, inside included.
+    min_piece_km
+        Runs inside one state shorter than this between two runs of another same state are
+        slivers: absorbed for ``states`` and ``crossings``, listed in ``slivers``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: route ``id``. Columns: ``name``, ``kind``, ``length_km``, ``states``,
+        ``transit_states``, ``km_by_state``, ``offshore_km``, ``crossings``, ``slivers``,
+        ``exposure`` (see DESIGN.md). ``attrs`` holds ``boundaries``, ``focus`` and
+        ``bands_km``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> line = shapely.LineString([(130.0, 42.9), (130.5, 42.2), (129.8, 41.8)])
+    >>> routes = gpd.GeoDataFrame({"id": ["tumen"]}, geometry=[line], crs="EPSG:4326")
+    >>> row = analyze(routes, focus=["CHN"]).loc["tumen"]
+    >>> row["states"][0], row["states"][-1]
+    ('RUS', 'PRK')
+    >>> bool(row["exposure"]["CHN"]["within_km"]["50"] > 0)
+    True
+    """
+    gdf, layer = _prepare(routes, boundaries)
+    focus_codes = check_codes(list(focus), layer, source="focus")
+    bands = _bands(bands_km)
+    if not (isinstance(min_piece_km, (int, float)) and min_piece_km >= 0):
+        raise GeorouteError(f"min_piece_km: {min_piece_km!r} must be a number >= 0")
+    index = boundary_index(layer)
+    runs = route_runs(gdf, layer)
+    expo = route_exposure(runs, index, focus_codes, bands)
+    rows = []
+    for r in range(len(gdf)):
+        summary = summarise_route(runs, r, min_piece_km=float(min_piece_km))
+        rows.append({"name": gdf["name"].iloc[r], "kind": gdf["kind"].iloc[r], **summary,
+                     "exposure": expo[r]})
+    frame = pd.DataFrame(rows, index=pd.Index(gdf["id"].tolist(), name="id"), columns=COLUMNS)
+    frame.attrs = {
+        "boundaries": {"name": layer.attrs.get("name", "user layer"),
+                       "version": layer.attrs.get("version", "")},
+        "focus": focus_codes,
+        "bands_km": [_num(b) for b in bands],
+    }
+    return frame
+
+
+def _num(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def to_records(analysis: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return the analysis as DESIGN.md's JSON ``routes`` entries (plain Python types)."""
+    out = []
+    for rid, row in analysis.iterrows():
+        rec: dict[str, Any] = {"id": str(rid)}
+        for col in analysis.columns:
+            rec[col] = _plain(row[col])
+        out.append(rec)
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (np.floating, float)):
+        return None if not math.isfinite(float(value)) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
+
+
+def flatten(analysis: pd.DataFrame) -> pd.DataFrame:
+    """Return a flat table of the analysis: one numeric or text column per figure.
+
+    Columns include ``name``, ``kind``, ``length_km``, ``states`` (``"RUS>PRK>KOR"``),
+    ``transit_states``, ``transit_states_count``, ``crossings_count``, ``offshore_km``,
+    ``km_by_state.<CODE>`` (0 where the route does not enter), and per focus state
+    ``exposure.<CODE>.inside_km``, ``exposure.<CODE>.within_km.<d>``,
+    ``exposure.<CODE>.min_distance_km``.
+    """
+    codes = sorted({c for d in analysis["km_by_state"] for c in d})
+    rows = []
+    for rid, row in analysis.iterrows():
+        flat: dict[str, Any] = {
+            "id": rid, "name": row["name"], "kind": row["kind"],
+            "length_km": row["length_km"],
+            "states": ">".join(row["states"]),
+            "transit_states": ">".join(row["transit_states"]),
+            "transit_states_count": len(row["transit_states"]),
+            "crossings_count": len(row["crossings"]),
+            "offshore_km": row["offshore_km"],
+        }
+        for code in codes:
+            flat[f"km_by_state.{code}"] = row["km_by_state"].get(code, 0.0)
+        for code, ex in row["exposure"].items():
+            flat[f"exposure.{code}.inside_km"] = ex["inside_km"]
+            for d, km in ex["within_km"].items():
+                flat[f"exposure.{code}.within_km.{d}"] = km
+            flat[f"exposure.{code}.min_distance_km"] = ex["min_distance_km"]
+        rows.append(flat)
+    return pd.DataFrame(rows).set_index("id")

@@ -1,0 +1,244 @@
+"""The ``georoutes`` command line: a thin layer over the library that only formats results."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import pandas as pd
+
+from .analyze import analyze, flatten, to_records
+from .errors import GeorouteError
+
+__all__ = ["cli", "main", "write_atomic"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Group(click.Group):
+    """A click group that turns georoutes errors into one ``error:`` line and exit status 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        debug = bool(ctx.params.get("debug")) or os.environ.get("GEOROUTES_DEBUG") == "1"
+        try:
+            return super().invoke(ctx)
+        except GeorouteError as exc:
+            if debug:
+                raise
+            for line in str(exc).splitlines() or [type(exc).__name__]:
+                click.echo(f"error: {line}", err=True)
+            ctx.exit(2)
+        except (OSError, MemoryError) as exc:
+            if debug:
+                raise
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
+@click.version_option(package_name="georoutes")
+def cli(debug: bool) -> None:
+    """Analyse infrastructure corridors across political geography.
+
+    Geodesic lengths on WGS84, km per state, border crossings, exposure to focus states,
+    transit economics, web maps and comparison reports.
+    """
+
+
+def main() -> None:
+    """Run the command line (the ``georoutes`` console script)."""
+    cli.main(prog_name="georoutes")
+
+
+@contextlib.contextmanager
+def write_atomic(path: str | os.PathLike[str], *, binary: bool = False) -> Iterator[Any]:
+    """Yield a file object whose content replaces ``path`` only if the block succeeds."""
+    target = Path(path)
+    if target.parent and not target.parent.exists():
+        raise GeorouteError(f"{target}: output folder {str(target.parent)!r} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        mode = "wb" if binary else "w"
+        with os.fdopen(fd, mode, **({} if binary else {"encoding": "utf-8", "newline": ""})) as f:
+            yield f
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def parse_bands(text: str) -> tuple[float, ...]:
+    """Return the bands of a ``--bands 10,50,100`` option."""
+    out = []
+    for item in text.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        try:
+            out.append(float(item))
+        except ValueError as exc:
+            raise GeorouteError(f"--bands: {item!r} is not a number of km "
+                                "(give e.g. --bands 10,50,100)") from exc
+    if not out:
+        raise GeorouteError("--bands: give at least one distance in km, e.g. --bands 10,50,100")
+    return tuple(out)
+
+
+def routes_option(f: F) -> F:
+    """Add the positional ROUTES argument (files; none = the built-in catalog)."""
+    return click.argument("routes", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))(f)
+
+
+def load_inputs(routes: tuple[Path, ...]) -> Any:
+    """Return the routes to analyse: the given files, or the built-in catalog."""
+    if routes:
+        return list(routes)
+    try:
+        from .catalog import catalog
+    except ImportError:  # the catalog module ships with the built-in routes
+        from ._data import layers_dir
+        paths = sorted((layers_dir() / "routes").glob("*.geojson"))
+        if not paths:
+            raise GeorouteError("no ROUTES given and no built-in routes found") from None
+        return paths
+    return catalog()
+
+
+def boundaries_arg(value: str | None) -> Any:
+    """Return what ``--boundaries`` names (None: the default layer)."""
+    return value
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def analysis_json(analysis: pd.DataFrame, extra: dict[str, Any] | None = None) -> str:
+    """Return DESIGN.md's JSON document for an analysis."""
+    doc: dict[str, Any] = {
+        "boundaries": analysis.attrs["boundaries"],
+        "focus": analysis.attrs["focus"],
+        "bands_km": analysis.attrs["bands_km"],
+        "routes": to_records(analysis),
+    }
+    if extra:
+        doc.update(extra)
+    return json.dumps(doc, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+
+
+def analysis_csv(analysis: pd.DataFrame) -> str:
+    """Return the flat table of an analysis as CSV text."""
+    buf = io.StringIO()
+    flatten(analysis).to_csv(buf, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+    return buf.getvalue()
+
+
+def analysis_table(analysis: pd.DataFrame, *, width: int | None = None) -> str:
+    """Return the analysis as a rich text table (what a terminal shows)."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"georoutes — boundaries: {analysis.attrs['boundaries']['name']} "
+                        f"{analysis.attrs['boundaries']['version']}", show_lines=False)
+    for col, justify in (("id", "left"), ("kind", "left"), ("length km", "right"),
+                         ("states", "left"), ("km by state", "left"), ("offshore km", "right"),
+                         ("crossings", "right")):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for code in analysis.attrs["focus"]:
+        table.add_column(f"{code} in / within {','.join(map(str, analysis.attrs['bands_km']))} "
+                         "km / nearest", justify="right")
+    for rid, row in analysis.iterrows():
+        kms = " ".join(f"{c} {v:,.0f}" for c, v in row["km_by_state"].items())
+        cells = [Text(str(rid)), Text(str(row["kind"] or "")), f"{row['length_km']:,.1f}",
+                 Text("→".join(row["states"])), Text(kms), f"{row['offshore_km']:,.1f}",
+                 str(len(row["crossings"]))]
+        for code in analysis.attrs["focus"]:
+            ex = row["exposure"][code]
+            bands = "/".join(f"{v:,.0f}" for v in ex["within_km"].values())
+            cells.append(f"{ex['inside_km']:,.0f} / {bands} / {ex['min_distance_km']:,.1f}")
+        table.add_row(*cells)
+    console = Console(file=io.StringIO(), width=width or 200, record=True)
+    console.print(table)
+    return console.export_text()
+
+
+def emit(text: str, out: Path | None) -> None:
+    """Write ``text`` to ``out`` atomically, or to stdout."""
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    with write_atomic(out) as f:
+        f.write(text)
+    click.echo(f"wrote {out}", err=True)
+
+
+@cli.command()
+@routes_option
+@click.option("--focus", "focus", multiple=True, default=("CHN",), show_default=True,
+              help="Focus state code (ISO 3166-1 alpha-3 style); repeat for several.")
+@click.option("--bands", default="10,50,100", show_default=True,
+              help="Distance bands in km, comma-separated.")
+@click.option("--boundaries", default=None,
+              help="Boundary layer: a shipped layer name or a file path.")
+@click.option("--code-column", default="code", show_default=True,
+              help="Code column of a --boundaries file.")
+@click.option("--min-piece-km", default=0.5, show_default=True, type=float,
+              help="Runs shorter than this between two runs of another same state are slivers.")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "table"]), default="json",
+              show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of stdout (never half-written).")
+def compare(routes: tuple[Path, ...], focus: tuple[str, ...], bands: str,
+            boundaries: str | None, code_column: str, min_piece_km: float, fmt: str,
+            out: Path | None) -> None:
+    """Compare routes: length, states, km per state, crossings, exposure to focus states.
+
+    With no ROUTES, analyses the built-in catalog of the seed scenario.
+    """
+    from .boundaries import load_boundaries
+
+    layer = load_boundaries(boundaries, code_column=code_column)
+    analysis = analyze(load_inputs(routes), boundaries=layer, focus=focus,
+                       bands_km=parse_bands(bands), min_piece_km=min_piece_km)
+    if fmt == "json":
+        emit(analysis_json(analysis), out)
+    elif fmt == "csv":
+        emit(analysis_csv(analysis), out)
+    else:
+        emit(analysis_table(analysis), out)
+
+
+def _register_optional() -> None:
+    # Commands that live in their own modules (maps, networks, economics, catalog).
+    for module, names in (("._cli_maps", ("map_command", "report_command")),
+                          ("._cli_networks", ("sea_route_command", "trace_rail_command")),
+                          ("._cli_scenario", ("scenario_command",)),
+                          ("._cli_catalog", ("catalog_command",))):
+        try:
+            mod = __import__(f"georoutes{module}", fromlist=list(names))
+        except ImportError:
+            continue
+        for name in names:
+            cmd = getattr(mod, name, None)
+            if isinstance(cmd, click.Command):
+                cli.add_command(cmd)
+
+
+_register_optional()
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

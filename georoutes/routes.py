@@ -1,0 +1,321 @@
+"""Route layers: reading, validating and normalising them to EPSG:4326.
+
+A route layer holds LineString or MultiLineString features with a unique ``id`` and optional
+``name`` and ``kind``. Every problem of a file is collected and reported at once, each naming the
+file, the feature (counted from 0, as in the file's ``features`` array) and its id.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from .errors import Problem, RouteFileError, RouteValidationError
+
+__all__ = ["KINDS", "read_routes", "validate_routes"]
+
+#: Kinds of infrastructure georoutes knows how to draw; other values are kept but drawn grey.
+KINDS = ("pipeline", "rail", "shipping", "road", "powerline", "cable", "other")
+
+_GEOJSON_SUFFIXES = {".geojson", ".json"}
+_WGS84_NAMES = {"EPSG:4326", "OGC:CRS84", "URN:OGC:DEF:CRS:OGC:1.3:CRS84",
+                "URN:OGC:DEF:CRS:EPSG::4326", "EPSG:4979", "CRS84"}
+
+
+def read_routes(path_or_gdf: str | os.PathLike[str] | gpd.GeoDataFrame, *,
+                source: str | None = None) -> gpd.GeoDataFrame:
+    """Return a validated route layer as a GeoDataFrame in EPSG:4326.
+
+    Parameters
+    ----------
+    path_or_gdf
+        A GeoJSON, GeoPackage or GeoParquet file, or a GeoDataFrame.
+    source
+        The name used for the input in error messages (default: the path, or ``<GeoDataFrame>``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``id`` (str, unique), ``name`` (str; the id when absent), ``kind`` (str or None),
+        every other property as given, and ``geometry`` (LineString or MultiLineString, lon/lat,
+        longitudes possibly beyond ±180° for lines drawn unwrapped across the antimeridian).
+
+    Raises
+    ------
+    RouteFileError
+        The file is missing, unreadable, malformed JSON, or not GeoJSON.
+    RouteValidationError
+        Features are invalid; ``.problems`` lists every one.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> gdf = gpd.GeoDataFrame({"id": ["a"]},
+    ...                        geometry=[shapely.LineString([(129.0, 42.0), (130.0, 42.5)])],
+    ...                        crs="EPSG:4326")
+    >>> read_routes(gdf)[["id", "name", "kind"]].to_dict("records")
+    [{'id': 'a', 'name': 'a', 'kind': None}]
+    """
+    if isinstance(path_or_gdf, gpd.GeoDataFrame):
+        return validate_routes(path_or_gdf, source=source or "<GeoDataFrame>")
+    path = Path(path_or_gdf)
+    name = source or str(path)
+    if not path.exists():
+        raise RouteFileError(f"{name}: no such file")
+    if path.is_dir():
+        raise RouteFileError(f"{name}: is a directory, not a routes file")
+    if path.suffix.lower() in _GEOJSON_SUFFIXES:
+        gdf = _read_geojson(path, name)
+    else:
+        gdf = _read_other(path, name)
+    return validate_routes(gdf, source=name)
+
+
+def _read_geojson(path: Path, name: str) -> gpd.GeoDataFrame:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise RouteFileError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") \
+            from exc
+    if not text.strip():
+        raise RouteFileError(f"{name}: empty file")
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RouteFileError(f"{name}: malformed JSON at line {exc.lineno} column {exc.colno}: "
+                             f"{exc.msg}") from exc
+    if not isinstance(doc, dict) or "type" not in doc:
+        got = type(doc).__name__ if not isinstance(doc, dict) else "an object with no 'type'"
+        raise RouteFileError(f"{name}: not GeoJSON: expected a FeatureCollection or Feature "
+                             f"object, got {got}")
+    if doc["type"] == "Feature":
+        features = [doc]
+    elif doc["type"] == "FeatureCollection":
+        features = doc.get("features")
+        if not isinstance(features, list):
+            raise RouteFileError(f"{name}: not GeoJSON: FeatureCollection has no 'features' list")
+    else:
+        raise RouteFileError(f"{name}: not GeoJSON routes: top-level type is {doc['type']!r}, "
+                             "expected 'FeatureCollection' or 'Feature'")
+    crs = _geojson_crs(doc.get("crs"), name)
+    problems: list[Problem] = []
+    records: list[dict[str, Any]] = []
+    geoms: list[shapely.Geometry | None] = []
+    for n, feat in enumerate(features):
+        fid = _peek_id(feat)
+        if not isinstance(feat, dict) or feat.get("type") != "Feature":
+            problems.append(Problem(name, n, fid, "not a GeoJSON Feature object"))
+            records.append({})
+            geoms.append(None)
+            continue
+        props = feat.get("properties") or {}
+        if not isinstance(props, dict):
+            problems.append(Problem(name, n, fid, "'properties' is not an object"))
+            props = {}
+        rec = dict(props)
+        if "id" not in rec and feat.get("id") is not None:
+            rec["id"] = feat["id"]
+        records.append(rec)
+        gj = feat.get("geometry")
+        if gj is None:
+            geoms.append(None)
+            continue
+        try:
+            geoms.append(shapely.geometry.shape(gj))
+        except Exception as exc:  # shapely raises several types for bad GeoJSON geometry
+            problems.append(Problem(name, n, fid, f"unreadable geometry: {exc}"))
+            geoms.append(shapely.LineString())
+    if problems:
+        # Report structural problems together with the per-feature checks below.
+        pass
+    frame = pd.DataFrame.from_records(records, index=range(len(records)))
+    gdf = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, index=frame.index), crs=crs)
+    gdf.attrs["_pre_problems"] = problems
+    gdf.attrs["_declared_crs"] = crs is not None
+    return gdf
+
+
+def _peek_id(feat: Any) -> Any:
+    if isinstance(feat, dict):
+        props = feat.get("properties")
+        if isinstance(props, dict) and props.get("id") is not None:
+            return props["id"]
+        return feat.get("id")
+    return None
+
+
+def _geojson_crs(member: Any, name: str) -> CRS | None:
+    if member is None:
+        return None
+    try:
+        text = member["properties"]["name"]
+        crs = CRS.from_user_input(text)
+    except (KeyError, TypeError, CRSError) as exc:
+        raise RouteFileError(f"{name}: unreadable 'crs' member {member!r}") from exc
+    if str(text).upper() in _WGS84_NAMES or crs.equals("EPSG:4326") or crs.equals("OGC:CRS84"):
+        return CRS.from_epsg(4326)
+    kind = "projected" if crs.is_projected else "non-WGS84"
+    raise RouteFileError(
+        f"{name}: declares a {kind} CRS ({crs.to_string()}); GeoJSON (RFC 7946) coordinates "
+        "must be WGS84 longitude/latitude; reproject the file to EPSG:4326, or give it as "
+        "GeoPackage or GeoParquet, which georoutes transforms from any CRS")
+
+
+def _read_other(path: Path, name: str) -> gpd.GeoDataFrame:
+    try:
+        if path.suffix.lower() in {".parquet", ".geoparquet"}:
+            gdf = gpd.read_parquet(path)
+        else:
+            gdf = gpd.read_file(path)
+    except Exception as exc:  # GDAL / arrow raise many types; the message is what matters
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise RouteFileError(f"{name}: cannot read as a routes layer: {msg}") from exc
+    gdf.attrs["_declared_crs"] = gdf.crs is not None
+    return gdf
+
+
+def validate_routes(gdf: gpd.GeoDataFrame, *, source: str = "<GeoDataFrame>"
+                    ) -> gpd.GeoDataFrame:
+    """Return the routes checked and normalised; raise RouteValidationError listing every problem.
+
+    The checks: a unique, non-empty ``id``; LineString/MultiLineString geometry, not empty, with
+    at least two distinct vertices per part; finite coordinates; latitudes within ±90° and
+    longitudes within ±360° (unwrapped longitudes past ±180° are legal); a declared CRS is
+    transformed to EPSG:4326; with no CRS, coordinates must look like degrees.
+    """
+    problems: list[Problem] = list(gdf.attrs.get("_pre_problems", []))
+    bad_rows = {p.feature for p in problems}
+    gdf = gdf.copy()
+    gdf.attrs = {}
+    if gdf.geometry.name != "geometry":
+        gdf = gdf.rename_geometry("geometry")
+    if "id" not in gdf.columns:
+        problems.extend(Problem(source, n, None, "missing 'id' property")
+                        for n in range(len(gdf)) if n not in bad_rows)
+        raise RouteValidationError(problems or [Problem(source, None, None, "no features")])
+    ids = list(gdf["id"])
+    seen: dict[str, int] = {}
+    crs = gdf.crs
+    projected_input = crs is not None and not crs.is_geographic
+    for n, (fid, geom) in enumerate(zip(ids, gdf.geometry.values, strict=True)):
+        if n in bad_rows:
+            continue
+        problems.extend(_check_feature(source, n, fid, geom, seen, projected_input))
+    if len(gdf) == 0:
+        problems.append(Problem(source, None, None, "contains no features"))
+    if problems:
+        problems.sort(key=lambda p: (-1 if p.feature is None else p.feature))
+        raise RouteValidationError(problems)
+    if crs is None:
+        gdf = gdf.set_crs("EPSG:4326")
+    elif not crs.equals("EPSG:4326"):
+        try:
+            gdf = gdf.to_crs("EPSG:4326")
+        except Exception as exc:  # pyproj raises several types
+            raise RouteValidationError([Problem(source, None, None,
+                                                f"cannot transform from {crs}: {exc}")]) from exc
+        problems = [p for n, (fid, geom) in enumerate(zip(ids, gdf.geometry.values, strict=True))
+                    for p in _check_ranges(source, n, fid, geom, projected_input=False)]
+        if problems:
+            raise RouteValidationError(problems)
+    gdf["id"] = [_id_text(i) for i in gdf["id"]]
+    if "name" not in gdf.columns:
+        gdf["name"] = gdf["id"]
+    gdf["name"] = [str(nm) if _present(nm) else rid for nm, rid in zip(gdf["name"], gdf["id"],
+                                                                        strict=True)]
+    if "kind" not in gdf.columns:
+        gdf["kind"] = None
+    gdf["kind"] = [str(k).strip().lower() if _present(k) else None for k in gdf["kind"]]
+    gdf["geometry"] = [shapely.force_2d(g) for g in gdf.geometry.values]
+    front = ["id", "name", "kind"]
+    gdf = gdf[front + [c for c in gdf.columns if c not in front]]
+    return gdf.reset_index(drop=True)
+
+
+def _present(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, float) and math.isnan(value):
+        return False
+    return str(value).strip() != ""
+
+
+def _id_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _check_feature(source: str, n: int, fid: Any, geom: shapely.Geometry | None,
+                   seen: dict[str, int], projected_input: bool) -> Iterable[Problem]:
+    if not _present(fid) or isinstance(fid, (dict, list, bool)):
+        yield Problem(source, n, None if not _present(fid) else fid,
+                      "missing 'id' property" if not _present(fid) else
+                      f"'id' must be a string or a number, got {type(fid).__name__}")
+    else:
+        key = _id_text(fid)
+        if key in seen:
+            yield Problem(source, n, fid, f"duplicate id {key!r} (also feature {seen[key]})")
+        else:
+            seen[key] = n
+    if geom is None:
+        yield Problem(source, n, fid, "no geometry (null)")
+        return
+    if geom.geom_type not in ("LineString", "MultiLineString"):
+        yield Problem(source, n, fid, f"geometry is {geom.geom_type}; a route must be a "
+                                      "LineString or MultiLineString")
+        return
+    if geom.is_empty:
+        yield Problem(source, n, fid, "empty geometry (no coordinates)")
+        return
+    xy = shapely.get_coordinates(geom)
+    if not np.isfinite(xy).all():
+        bad = xy[~np.isfinite(xy).all(axis=1)][0]
+        yield Problem(source, n, fid, f"non-finite coordinate ({bad[0]!r}, {bad[1]!r}): NaN or "
+                                      "infinity")
+        return
+    for part in shapely.get_parts(geom):
+        pxy = shapely.get_coordinates(part)
+        if len(np.unique(pxy, axis=0)) < 2:
+            yield Problem(source, n, fid, "a line part has fewer than two distinct vertices")
+            return
+    yield from _check_ranges(source, n, fid, geom, projected_input=projected_input)
+
+
+def _check_ranges(source: str, n: int, fid: Any, geom: shapely.Geometry, *,
+                  projected_input: bool) -> Iterable[Problem]:
+    if projected_input:
+        return
+    xy = shapely.get_coordinates(geom)
+    lon, lat = xy[:, 0], xy[:, 1]
+    bad_lat = np.abs(lat) > 90.0
+    bad_lon = np.abs(lon) > 360.0
+    if not (bad_lat.any() or bad_lon.any()):
+        return
+    i = int(np.flatnonzero(bad_lat | bad_lon)[0])
+    shown = f"({lon[i]!r}, {lat[i]!r})"
+    if np.abs(xy).max() > 1000.0:
+        yield Problem(source, n, fid, f"coordinate {shown} is not longitude/latitude: the numbers "
+                                      "look projected (metres?) but no CRS is declared; declare "
+                                      "the CRS or reproject to EPSG:4326")
+    elif (np.abs(lon) <= 90.0).all() and (np.abs(lat) <= 180.0).all():
+        yield Problem(source, n, fid, f"coordinate {shown} has latitude outside ±90°: the "
+                                      "coordinates look like (lat, lon); give them as "
+                                      "(lon, lat), longitude first")
+    elif bad_lat.any():
+        yield Problem(source, n, fid, f"coordinate {shown}: latitude {lat[i]!r} is outside "
+                                      "[-90, 90]")
+    else:
+        yield Problem(source, n, fid, f"coordinate {shown}: longitude {lon[i]!r} is outside "
+                                      "[-360, 360]")

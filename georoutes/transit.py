@@ -1,0 +1,386 @@
+"""Per-state pieces along routes, border crossings and slivers.
+
+The engine works on route *segments*, not on whole polygons: every densified route segment is
+tested against the boundary *edges* near it (an STRtree of short runs of edges), each segment is
+cut where it crosses an edge, and each stretch between two cuts gets one point-in-polygon test on
+the prepared country geometries. Lengths come from the geodesic length of each densified segment,
+shared out by the cut fractions, so the pieces of a route add up to its length exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import shapely
+
+from .boundaries import BoundaryIndex, boundary_index
+from .geodesy import densify_parts, split_antimeridian
+
+__all__ = ["RouteRuns", "Segments", "crossings", "route_runs", "route_segments", "transits"]
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+_RUN = 16  # route segments per STRtree query box
+
+#: Offshore gaps shorter than this (km) between two states are numerical, not sea.
+_GAP_EPS_KM = 1e-6
+
+
+@dataclass
+class Segments:
+    """All densified segments of a batch of routes, in (lon, lat) wrapped into [-180, 180].
+
+    ``g0`` is the segment's start as a *global* position in metres: routes are laid end to end
+    (route ``r`` starts at ``offset_m[r]``) so one sorted array addresses every route.
+    """
+
+    route: IntArray
+    piece: IntArray  # index of the antimeridian piece within the route (for chunking)
+    x0: FloatArray
+    y0: FloatArray
+    x1: FloatArray
+    y1: FloatArray
+    g0: FloatArray
+    len_m: FloatArray
+    offset_m: FloatArray  # start of each route, global metres
+    length_m: FloatArray  # length of each route, metres
+    part_starts: FloatArray  # global positions where a new line part begins
+    ids: list[str] = field(default_factory=list)
+
+    def point_at(self, pos: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Return (lon, lat) of global positions ``pos`` (metres), on the densified line."""
+        idx = np.searchsorted(self.g0, pos, side="right") - 1
+        idx = np.clip(idx, 0, self.g0.size - 1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            t = np.where(self.len_m[idx] > 0, (pos - self.g0[idx]) / self.len_m[idx], 0.0)
+        t = np.clip(t, 0.0, 1.0)
+        lon = self.x0[idx] + t * (self.x1[idx] - self.x0[idx])
+        lat = self.y0[idx] + t * (self.y1[idx] - self.y0[idx])
+        return lon, lat
+
+
+def route_segments(routes: gpd.GeoDataFrame) -> Segments:
+    """Return the densified, antimeridian-split segments of every route, in route order."""
+    lons: list[FloatArray] = []
+    lats: list[FloatArray] = []
+    owner: list[int] = []
+    for r, geom in enumerate(routes.geometry.values):
+        for part in shapely.get_parts(geom):
+            xy = shapely.get_coordinates(part)
+            lons.append(xy[:, 0])
+            lats.append(xy[:, 1])
+            owner.append(r)
+    parts = densify_parts(lons, lats)
+    cols: dict[str, list[Any]] = {k: [] for k in ("route", "piece", "x0", "y0", "x1", "y1",
+                                                   "g0", "len")}
+    n_routes = len(routes)
+    length_m = np.zeros(n_routes)
+    for part, r in zip(parts, owner, strict=True):
+        length_m[r] += part.seg_m.sum()
+    offset_m = np.concatenate([[0.0], np.cumsum(length_m)[:-1]]) if n_routes else np.zeros(0)
+    cursor = offset_m.copy()
+    piece_counter = np.zeros(n_routes, dtype=np.int64)
+    part_starts: list[float] = []
+    for part, r in zip(parts, owner, strict=True):
+        if part.seg_m.size == 0:
+            continue
+        part_starts.append(cursor[r])
+        cum = np.concatenate([[0.0], np.cumsum(part.seg_m)])
+        if np.all((part.lon >= -180.0) & (part.lon <= 180.0)):
+            pieces = [(part.lon, part.lat, np.arange(part.lon.size, dtype=float))]
+        else:
+            pieces = split_antimeridian(part.lon, part.lat)
+        for plon, plat, frac in pieces:
+            # Map each vertex's fractional segment index to metres along the part.
+            i = np.minimum(np.floor(frac).astype(np.int64), part.seg_m.size - 1)
+            pos = cum[i] + (frac - i) * part.seg_m[i]
+            seg_len = np.diff(pos)
+            cols["route"].append(np.full(seg_len.size, r))
+            cols["piece"].append(np.full(seg_len.size, piece_counter[r]))
+            cols["x0"].append(plon[:-1])
+            cols["y0"].append(plat[:-1])
+            cols["x1"].append(plon[1:])
+            cols["y1"].append(plat[1:])
+            cols["g0"].append(cursor[r] + pos[:-1])
+            cols["len"].append(seg_len)
+            piece_counter[r] += 1
+        cursor[r] += cum[-1]
+
+    def cat(key: str, dtype: type) -> Any:
+        return np.concatenate(cols[key]).astype(dtype) if cols[key] else np.zeros(0, dtype=dtype)
+
+    return Segments(
+        route=cat("route", np.int64), piece=cat("piece", np.int64),
+        x0=cat("x0", float), y0=cat("y0", float), x1=cat("x1", float), y1=cat("y1", float),
+        g0=cat("g0", float), len_m=cat("len", float), offset_m=offset_m, length_m=length_m,
+        part_starts=np.asarray(part_starts, dtype=float),
+        ids=[str(i) for i in routes["id"]] if "id" in routes else [str(i) for i in routes.index],
+    )
+
+
+def _cut_positions(seg: Segments, index: BoundaryIndex) -> FloatArray:
+    """Return global positions (metres) where segments cross any boundary edge."""
+    n = seg.x0.size
+    if n == 0:
+        return np.zeros(0)
+    # Boxes over runs of consecutive segments (a run never spans two routes' gaps: boxes are
+    # only a filter, exact tests follow).
+    starts = np.arange(0, n, _RUN)
+    minx = np.minimum.reduceat(np.minimum(seg.x0, seg.x1), starts)
+    maxx = np.maximum.reduceat(np.maximum(seg.x0, seg.x1), starts)
+    miny = np.minimum.reduceat(np.minimum(seg.y0, seg.y1), starts)
+    maxy = np.maximum.reduceat(np.maximum(seg.y0, seg.y1), starts)
+    qi, ei = index.edge_tree.query(shapely.box(minx, miny, maxx, maxy))
+    if qi.size == 0:
+        return np.zeros(0)
+    # Expand (segment run, edge run) pairs to (segment, edge run) pairs, bbox-filtered.
+    k = np.arange(_RUN)
+    s_idx = (starts[qi][:, None] + k[None, :]).ravel()
+    e_run = np.repeat(ei, _RUN)
+    ok = s_idx < n
+    s_idx, e_run = s_idx[ok], e_run[ok]
+    ok = ((np.minimum(seg.x0[s_idx], seg.x1[s_idx]) <= index.run_maxx[e_run])
+          & (np.maximum(seg.x0[s_idx], seg.x1[s_idx]) >= index.run_minx[e_run])
+          & (np.minimum(seg.y0[s_idx], seg.y1[s_idx]) <= index.run_maxy[e_run])
+          & (np.maximum(seg.y0[s_idx], seg.y1[s_idx]) >= index.run_miny[e_run]))
+    s_idx, e_run = s_idx[ok], e_run[ok]
+    # Expand to (segment, edge) pairs.
+    run_len = index.run_stop[e_run] - index.run_start[e_run]
+    s_rep = np.repeat(s_idx, run_len)
+    e_idx = np.repeat(index.run_start[e_run], run_len) + _ragged_arange(run_len)
+    px, py = seg.x0[s_rep], seg.y0[s_rep]
+    rx, ry = seg.x1[s_rep] - px, seg.y1[s_rep] - py
+    qx, qy = index.ex0[e_idx], index.ey0[e_idx]
+    sx, sy = index.ex1[e_idx] - qx, index.ey1[e_idx] - qy
+    denom = rx * sy - ry * sx
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = ((qx - px) * sy - (qy - py) * sx) / denom
+        u = ((qx - px) * ry - (qy - py) * rx) / denom
+    hit = (denom != 0) & (t >= 0) & (t <= 1) & (u >= 0) & (u <= 1)
+    s_hit, t_hit = s_rep[hit], t[hit]
+    return np.unique(seg.g0[s_hit] + t_hit * seg.len_m[s_hit])
+
+
+def _ragged_arange(counts: IntArray) -> IntArray:
+    # [0..c0), [0..c1), ... concatenated.
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.cumsum(counts) - counts
+    return np.arange(total, dtype=np.int64) - np.repeat(starts, counts)
+
+
+@dataclass
+class RouteRuns:
+    """Maximal stretches of each route inside one state (``state`` -1 = offshore).
+
+    Positions are global metres (see :class:`Segments`); ``codes`` maps state indices to codes.
+    """
+
+    seg: Segments
+    route: IntArray
+    start: FloatArray
+    stop: FloatArray
+    state: IntArray
+    codes: npt.NDArray[np.str_]
+
+    def state_at(self, pos: FloatArray) -> IntArray:
+        """Return the state index (-1 offshore) at global positions ``pos``."""
+        idx = np.clip(np.searchsorted(self.start, pos, side="right") - 1, 0, self.start.size - 1)
+        return self.state[idx]
+
+
+def route_runs(routes: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame) -> RouteRuns:
+    """Return every route cut at every state boundary, each stretch labelled with its state."""
+    index = boundary_index(boundaries)
+    seg = route_segments(routes)
+    cuts = _cut_positions(seg, index)
+    ends = seg.offset_m + seg.length_m
+    bounds = np.unique(np.concatenate([cuts, seg.part_starts, seg.offset_m, ends]))
+    start, stop = bounds[:-1], bounds[1:]
+    keep = stop > start
+    start, stop = start[keep], stop[keep]
+    route = np.searchsorted(seg.offset_m, start, side="right") - 1
+    # Drop stretches that fall between routes (there are none by construction, but a route of
+    # zero length has offset == next offset).
+    keep = stop <= ends[route] + 1e-6
+    start, stop, route = start[keep], stop[keep], route[keep]
+    mx, my = seg.point_at((start + stop) / 2.0)
+    state = index.locate(mx, my)
+    return RouteRuns(seg=seg, route=route, start=start, stop=stop, state=state,
+                     codes=index.codes)
+
+
+# --------------------------------------------------------------------------------------------
+# Per-route summaries: km by state, states, slivers, crossings
+
+
+@dataclass(frozen=True)
+class _Run:
+    state: str | None
+    start_km: float
+    stop_km: float
+
+    @property
+    def km(self) -> float:
+        return self.stop_km - self.start_km
+
+
+def _merged_runs(runs: RouteRuns, r: int) -> list[_Run]:
+    sel = np.flatnonzero(runs.route == r)
+    base = runs.seg.offset_m[r]
+    out: list[_Run] = []
+    for i in sel:
+        code = None if runs.state[i] < 0 else str(runs.codes[runs.state[i]])
+        a = (runs.start[i] - base) / 1000.0
+        b = (runs.stop[i] - base) / 1000.0
+        if out and out[-1].state == code:
+            out[-1] = _Run(code, out[-1].start_km, b)
+        else:
+            out.append(_Run(code, a, b))
+    return out
+
+
+def summarise_route(runs: RouteRuns, r: int, *, min_piece_km: float) -> dict[str, Any]:
+    """Return km_by_state, offshore_km, states, transit_states, slivers and crossings of route r."""
+    merged = _merged_runs(runs, r)
+    km_by_state: dict[str, float] = {}
+    offshore_km = 0.0
+    for run in merged:
+        if run.state is None:
+            offshore_km += run.km
+        else:
+            km_by_state[run.state] = km_by_state.get(run.state, 0.0) + run.km
+    # State runs only (offshore stretches keep their place through the positions).
+    land = [run for run in merged if run.state is not None]
+    slivers: list[dict[str, Any]] = []
+    changed = True
+    while changed:
+        changed = False
+        for i in range(1, len(land) - 1):
+            run = land[i]
+            prev, nxt = land[i - 1], land[i + 1]
+            if run.km < min_piece_km and prev.state == nxt.state != run.state:
+                slivers.append({"state": run.state, "within": prev.state,
+                                "from_km": run.start_km, "to_km": run.stop_km,
+                                "length_km": run.km})
+                land[i - 1:i + 2] = [_Run(prev.state, prev.start_km, nxt.stop_km)]
+                changed = True
+                break
+        # Merge neighbours of the same state left after absorbing.
+        i = 1
+        while i < len(land):
+            if land[i].state == land[i - 1].state:
+                land[i - 1:i + 1] = [_Run(land[i - 1].state, land[i - 1].start_km,
+                                          land[i].stop_km)]
+            else:
+                i += 1
+    slivers.sort(key=lambda s: s["from_km"])
+    states = [run.state for run in land if run.state is not None]
+    base = runs.seg.offset_m[r]
+    xings: list[dict[str, Any]] = []
+    for prev, nxt in zip(land[:-1], land[1:], strict=True):
+        gap_km = nxt.start_km - prev.stop_km
+        lon, lat = runs.seg.point_at(np.array([base + nxt.start_km * 1000.0]))
+        xings.append({"from": prev.state, "to": nxt.state,
+                      "via": "sea" if gap_km > _GAP_EPS_KM else "land",
+                      "lon": float(((lon[0] + 180.0) % 360.0) - 180.0), "lat": float(lat[0]),
+                      "km": nxt.start_km})
+    return {
+        "length_km": runs.seg.length_m[r] / 1000.0,
+        "states": states,
+        "transit_states": states[1:-1],
+        "km_by_state": km_by_state,
+        "offshore_km": offshore_km,
+        "crossings": xings,
+        "slivers": slivers,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# GeoDataFrame views
+
+
+def _piece_geometry(seg: Segments, a: float, b: float) -> shapely.Geometry:
+    sel = np.flatnonzero((seg.g0 < b) & (seg.g0 + seg.len_m > a))
+    if sel.size == 0:
+        lon, lat = seg.point_at(np.array([a, b]))
+        return shapely.linestrings(np.column_stack([lon, lat]))
+    lines = []
+    cur: list[tuple[float, float]] = []
+    last_piece = -1
+    for i in sel:
+        s0 = max(a, seg.g0[i])
+        s1 = min(b, seg.g0[i] + seg.len_m[i])
+        t0 = (s0 - seg.g0[i]) / seg.len_m[i] if seg.len_m[i] > 0 else 0.0
+        t1 = (s1 - seg.g0[i]) / seg.len_m[i] if seg.len_m[i] > 0 else 1.0
+        p0 = (seg.x0[i] + t0 * (seg.x1[i] - seg.x0[i]), seg.y0[i] + t0 * (seg.y1[i] - seg.y0[i]))
+        p1 = (seg.x0[i] + t1 * (seg.x1[i] - seg.x0[i]), seg.y0[i] + t1 * (seg.y1[i] - seg.y0[i]))
+        if seg.piece[i] != last_piece or not cur or cur[-1] != p0:
+            if len(cur) >= 2:
+                lines.append(cur)
+            cur = [p0]
+            last_piece = int(seg.piece[i])
+        cur.append(p1)
+    if len(cur) >= 2:
+        lines.append(cur)
+    if len(lines) == 1:
+        return shapely.LineString(lines[0])
+    return shapely.MultiLineString(lines)
+
+
+def transits(routes: gpd.GeoDataFrame, *, boundaries: gpd.GeoDataFrame | None = None,
+             min_piece_km: float = 0.5) -> gpd.GeoDataFrame:
+    """Return one row per piece of each route inside one state (or offshore).
+
+    Columns: ``route_id``, ``seq`` (0-based along the route), ``state`` (code, or None offshore),
+    ``from_km``, ``to_km``, ``length_km`` (geodesic km) and ``geometry`` (lon/lat lines, split at
+    ±180°). Pieces are exact (no sliver is absorbed); ``min_piece_km`` is accepted for symmetry
+    with :func:`georoutes.analyze` and flags pieces shorter than it in the ``short`` column.
+    """
+    from .analyze import _prepare  # avoid an import cycle
+
+    routes, boundaries = _prepare(routes, boundaries)
+    runs = route_runs(routes, boundaries)
+    rows: list[dict[str, Any]] = []
+    for r, rid in enumerate(runs.seg.ids):
+        base = runs.seg.offset_m[r]
+        for seq, run in enumerate(_merged_runs(runs, r)):
+            a = base + run.start_km * 1000.0
+            b = base + run.stop_km * 1000.0
+            rows.append({"route_id": rid, "seq": seq, "state": run.state,
+                         "from_km": run.start_km, "to_km": run.stop_km, "length_km": run.km,
+                         "short": run.km < min_piece_km,
+                         "geometry": _piece_geometry(runs.seg, a, b)})
+    return gpd.GeoDataFrame(rows, columns=["route_id", "seq", "state", "from_km", "to_km",
+                                           "length_km", "short", "geometry"],
+                            geometry="geometry", crs="EPSG:4326")
+
+
+def crossings(routes: gpd.GeoDataFrame, *, boundaries: gpd.GeoDataFrame | None = None,
+              min_piece_km: float = 0.5) -> gpd.GeoDataFrame:
+    """Return the border crossings of every route as points.
+
+    Columns: ``route_id``, ``seq``, ``from``, ``to``, ``via`` ("land" or "sea"), ``km`` (along
+    the route from its start), ``lon``, ``lat`` and ``geometry``. Slivers shorter than
+    ``min_piece_km`` are absorbed first, as in :func:`georoutes.analyze`.
+    """
+    from .analyze import _prepare
+
+    routes, boundaries = _prepare(routes, boundaries)
+    runs = route_runs(routes, boundaries)
+    rows: list[dict[str, Any]] = []
+    for r, rid in enumerate(runs.seg.ids):
+        summary = summarise_route(runs, r, min_piece_km=min_piece_km)
+        for seq, x in enumerate(summary["crossings"]):
+            rows.append({"route_id": rid, "seq": seq, **x})
+    frame = pd.DataFrame(rows, columns=["route_id", "seq", "from", "to", "via", "km", "lon",
+                                        "lat"])
+    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]),
+                            crs="EPSG:4326")
