@@ -267,9 +267,9 @@ def _exposure_one(runs: RouteRuns, ch: _Chunks, edges: _FocusEdges, state: int,
     a = seg.g0[seg_ids]
     b = a + seg.len_m[seg_ids]
     chunk_of = np.repeat(active, seg_counts)
-    # Evaluate distances at the interval ends (shared ends evaluated once per chunk).
-    da = _eval(runs, a, chunk_of, offsets, edge_ids, edges, state)
-    db = _eval(runs, b, chunk_of, offsets, edge_ids, edges, state)
+    # Every interval stays within one densified segment, so its points are found on it.
+    da = _eval(runs, seg_ids, a, chunk_of, offsets, edge_ids, edges, state)
+    db = _eval(runs, seg_ids, b, chunk_of, offsets, edge_ids, edges, state)
     route = ch.route[chunk_of]
     for _ in range(64):
         if a.size == 0:
@@ -300,15 +300,16 @@ def _exposure_one(runs: RouteRuns, ch: _Chunks, edges: _FocusEdges, state: int,
         np.add.at(within, route[done], contrib[done])
         if not split.any():
             break
-        a, b, da, db, chunk_of, route = (a[split], b[split], da[split], db[split],
-                                         chunk_of[split], route[split])
+        a, b, da, db, chunk_of, route, seg_ids = (a[split], b[split], da[split], db[split],
+                                                  chunk_of[split], route[split], seg_ids[split])
         m = (a + b) / 2.0
-        dm = _eval(runs, m, chunk_of, offsets, edge_ids, edges, state)
+        dm = _eval(runs, seg_ids, m, chunk_of, offsets, edge_ids, edges, state)
         a = np.concatenate([a, m])
         b = np.concatenate([m, b])
         da, db = np.concatenate([da, dm]), np.concatenate([dm, db])
         chunk_of = np.concatenate([chunk_of, chunk_of])
         route = np.concatenate([route, route])
+        seg_ids = np.concatenate([seg_ids, seg_ids])
     return within, nearest
 
 
@@ -325,10 +326,10 @@ def _linear_fraction(da: FloatArray, db: FloatArray, d: float) -> FloatArray:
     return out
 
 
-def _eval(runs: RouteRuns, pos: FloatArray, chunk_of: IntArray, offsets: IntArray,
-          edge_ids: IntArray, edges: _FocusEdges, state: int) -> FloatArray:
-    lon, lat = runs.seg.point_at(pos)
-    inside = runs.state_at(pos) == state
+def _eval(runs: RouteRuns, seg_ids: IntArray, pos: FloatArray, chunk_of: IntArray,
+          offsets: IntArray, edge_ids: IntArray, edges: _FocusEdges, state: int) -> FloatArray:
+    lon, lat = runs.seg.point_on(seg_ids, pos)
+    inside = runs.state_at(pos, runs.seg.route[seg_ids]) == state
     d = np.zeros(pos.size)
     out = ~inside
     if out.any():
@@ -352,7 +353,7 @@ def _far_nearest(runs: RouteRuns, ch: _Chunks, index: BoundaryIndex, state: int,
         seg_ids = np.repeat(ch.seg_first[which], counts) + _ragged(counts)
         pos = np.concatenate([seg.g0[seg_ids], seg.g0[seg_ids] + seg.len_m[seg_ids]])
         local = np.concatenate([np.repeat(np.arange(which.size), counts)] * 2)
-        lon, lat = seg.point_at(pos)
+        lon, lat = seg.point_on(np.concatenate([seg_ids, seg_ids]), pos)
         d = _distance_km(_ecef(lon, lat), local, offsets, edge_ids, edges)
         # Vertices are ≤ ~15 km apart, so a segment's interior may come closer than its ends
         # by at most half its length squared over twice the distance: refine the best segment.

@@ -53,6 +53,16 @@ class Segments:
     part_starts: FloatArray  # global positions where a new line part begins
     ids: list[str] = field(default_factory=list)
 
+    def point_on(self, seg_idx: IntArray, pos: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Return (lon, lat) of global positions ``pos`` on the given segments."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            t = np.where(self.len_m[seg_idx] > 0,
+                         (pos - self.g0[seg_idx]) / self.len_m[seg_idx], 0.0)
+        t = np.clip(t, 0.0, 1.0)
+        lon = self.x0[seg_idx] + t * (self.x1[seg_idx] - self.x0[seg_idx])
+        lat = self.y0[seg_idx] + t * (self.y1[seg_idx] - self.y0[seg_idx])
+        return lon, lat
+
     def point_at(self, pos: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Return (lon, lat) of global positions ``pos`` (metres), on the densified line."""
         idx = np.searchsorted(self.g0, pos, side="right") - 1
@@ -190,9 +200,15 @@ class RouteRuns:
     state: IntArray
     codes: npt.NDArray[np.str_]
 
-    def state_at(self, pos: FloatArray) -> IntArray:
-        """Return the state index (-1 offshore) at global positions ``pos``."""
+    def state_at(self, pos: FloatArray, route: IntArray | None = None) -> IntArray:
+        """Return the state index (-1 offshore) at global positions ``pos``.
+
+        A position shared by the end of one route and the start of the next belongs to the
+        latter unless ``route`` says which route each position is on.
+        """
         idx = np.clip(np.searchsorted(self.start, pos, side="right") - 1, 0, self.start.size - 1)
+        if route is not None:
+            idx = np.where((self.route[idx] != route) & (idx > 0), idx - 1, idx)
         return self.state[idx]
 
 
