@@ -13,8 +13,8 @@ _REPO = Path(__file__).resolve().parent.parent
 
 @cache
 def _package_dir(package: str, repo_folder: str) -> Path:
-    # Installed, the folders are the packages ``georoutes.layers`` / ``georoutes.seeds``; in a source
-    # checkout that imports ./georoutes directly they are plain folders beside it.
+    # Installed, the folders are the packages ``georoutes.layers`` / ``georoutes.seeds``; in a
+    # source checkout that imports ./georoutes directly they are plain folders beside it.
     try:
         path = Path(str(resources.files(package)))
     except ModuleNotFoundError:

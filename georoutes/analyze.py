@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 import geopandas as gpd
 import numpy as np
@@ -23,7 +23,7 @@ __all__ = ["COLUMNS", "analyze", "flatten", "to_records"]
 COLUMNS = ["name", "kind", "length_km", "states", "transit_states", "km_by_state",
            "offshore_km", "crossings", "slivers", "exposure"]
 
-RoutesInput = str | os.PathLike[str] | gpd.GeoDataFrame
+RoutesInput: TypeAlias = str | os.PathLike[str] | gpd.GeoDataFrame
 
 
 def _prepare(routes: RoutesInput | Sequence[RoutesInput],

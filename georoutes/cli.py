@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import os
-import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -68,8 +67,9 @@ def write_atomic(path: str | os.PathLike[str], *, binary: bool = False) -> Itera
         raise GeorouteError(f"{target}: output folder {str(target.parent)!r} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        mode = "wb" if binary else "w"
-        with os.fdopen(fd, mode, **({} if binary else {"encoding": "utf-8", "newline": ""})) as f:
+        handle: Any = (os.fdopen(fd, "wb") if binary
+                       else os.fdopen(fd, "w", encoding="utf-8", newline=""))
+        with handle as f:
             yield f
         os.replace(tmp, target)
     except BaseException:
@@ -163,7 +163,7 @@ def analysis_table(analysis: pd.DataFrame, *, width: int | None = None) -> str:
                          "km / nearest", justify="right")
     for rid, row in analysis.iterrows():
         kms = " ".join(f"{c} {v:,.0f}" for c, v in row["km_by_state"].items())
-        cells = [Text(str(rid)), Text(str(row["kind"] or "")), f"{row['length_km']:,.1f}",
+        cells: list[Any] = [Text(str(rid)), Text(str(row["kind"] or "")), f"{row['length_km']:,.1f}",
                  Text("→".join(row["states"])), Text(kms), f"{row['offshore_km']:,.1f}",
                  str(len(row["crossings"]))]
         for code in analysis.attrs["focus"]:
@@ -241,4 +241,4 @@ def _register_optional() -> None:
 _register_optional()
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

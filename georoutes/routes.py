@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -102,9 +103,10 @@ def _read_geojson(path: Path, name: str) -> gpd.GeoDataFrame:
     if doc["type"] == "Feature":
         features = [doc]
     elif doc["type"] == "FeatureCollection":
-        features = doc.get("features")
-        if not isinstance(features, list):
+        member = doc.get("features")
+        if not isinstance(member, list):
             raise RouteFileError(f"{name}: not GeoJSON: FeatureCollection has no 'features' list")
+        features = member
     else:
         raise RouteFileError(f"{name}: not GeoJSON routes: top-level type is {doc['type']!r}, "
                              "expected 'FeatureCollection' or 'Feature'")
@@ -132,13 +134,13 @@ def _read_geojson(path: Path, name: str) -> gpd.GeoDataFrame:
             geoms.append(None)
             continue
         try:
-            geoms.append(shapely.geometry.shape(gj))
+            with warnings.catch_warnings():
+                # NaN coordinates are reported by the checks below, with the feature named.
+                warnings.simplefilter("ignore", RuntimeWarning)
+                geoms.append(shapely.geometry.shape(gj))
         except Exception as exc:  # shapely raises several types for bad GeoJSON geometry
             problems.append(Problem(name, n, fid, f"unreadable geometry: {exc}"))
             geoms.append(shapely.LineString())
-    if problems:
-        # Report structural problems together with the per-feature checks below.
-        pass
     frame = pd.DataFrame.from_records(records, index=range(len(records)))
     gdf = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, index=frame.index), crs=crs)
     gdf.attrs["_pre_problems"] = problems
@@ -282,8 +284,8 @@ def _check_feature(source: str, n: int, fid: Any, geom: shapely.Geometry | None,
     xy = shapely.get_coordinates(geom)
     if not np.isfinite(xy).all():
         bad = xy[~np.isfinite(xy).all(axis=1)][0]
-        yield Problem(source, n, fid, f"non-finite coordinate ({bad[0]!r}, {bad[1]!r}): NaN or "
-                                      "infinity")
+        shown = f"({float(bad[0])!r}, {float(bad[1])!r})"
+        yield Problem(source, n, fid, f"non-finite coordinate {shown}: NaN or infinity")
         return
     for part in shapely.get_parts(geom):
         pxy = shapely.get_coordinates(part)
@@ -298,9 +300,10 @@ def _check_ranges(source: str, n: int, fid: Any, geom: shapely.Geometry, *,
     if projected_input:
         return
     xy = shapely.get_coordinates(geom)
-    lon, lat = xy[:, 0], xy[:, 1]
-    bad_lat = np.abs(lat) > 90.0
-    bad_lon = np.abs(lon) > 360.0
+    lon, lat = xy[:, 0].tolist(), xy[:, 1].tolist()
+    xy_abs = np.abs(xy)
+    bad_lat = xy_abs[:, 1] > 90.0
+    bad_lon = xy_abs[:, 0] > 360.0
     if not (bad_lat.any() or bad_lon.any()):
         return
     i = int(np.flatnonzero(bad_lat | bad_lon)[0])
@@ -309,7 +312,7 @@ def _check_ranges(source: str, n: int, fid: Any, geom: shapely.Geometry, *,
         yield Problem(source, n, fid, f"coordinate {shown} is not longitude/latitude: the numbers "
                                       "look projected (metres?) but no CRS is declared; declare "
                                       "the CRS or reproject to EPSG:4326")
-    elif (np.abs(lon) <= 90.0).all() and (np.abs(lat) <= 180.0).all():
+    elif (xy_abs[:, 0] <= 90.0).all() and (xy_abs[:, 1] <= 180.0).all():
         yield Problem(source, n, fid, f"coordinate {shown} has latitude outside ±90°: the "
                                       "coordinates look like (lat, lon); give them as "
                                       "(lon, lat), longitude first")

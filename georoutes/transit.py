@@ -77,8 +77,8 @@ class Segments:
 
 def route_segments(routes: gpd.GeoDataFrame) -> Segments:
     """Return the densified, antimeridian-split segments of every route, in route order."""
-    lons: list[FloatArray] = []
-    lats: list[FloatArray] = []
+    lons: list[npt.ArrayLike] = []
+    lats: list[npt.ArrayLike] = []
     owner: list[int] = []
     for r, geom in enumerate(routes.geometry.values):
         for part in shapely.get_parts(geom):

@@ -107,6 +107,7 @@ def test_known_states_on_real_corridors(engine):
 # --------------------------------------------------------------------------------------------
 # Invariants
 
+FIXTURE_OK = [HealthCheck.function_scoped_fixture]
 lonlat = st.tuples(st.floats(118.0, 134.0), st.floats(36.0, 46.0))
 lines = st.lists(lonlat, min_size=2, max_size=6, unique=True)
 
@@ -116,7 +117,7 @@ def _analyze(coords_list, boundaries, **kw):
     return georoutes.analyze(frame, boundaries=boundaries, focus=["CHN"], bands_km=BANDS, **kw)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=FIXTURE_OK)
 @given(coords=lines)
 def test_pieces_add_up_and_bands_are_monotone(boundaries, coords):
     row = _analyze([coords], boundaries).iloc[0]
@@ -130,7 +131,7 @@ def test_pieces_add_up_and_bands_are_monotone(boundaries, coords):
     assert (ex["min_distance_km"] == 0) == (ex["inside_km"] > 0)
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=FIXTURE_OK)
 @given(coords=lines)
 def test_reversing_a_route_reverses_states_and_mirrors_crossings(boundaries, coords):
     fwd, rev = _analyze([coords, coords[::-1]], boundaries).iloc
@@ -146,7 +147,7 @@ def test_reversing_a_route_reverses_states_and_mirrors_crossings(boundaries, coo
         fwd["exposure"]["CHN"]["within_km"]["50"], abs=0.05)
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=10, deadline=None, suppress_health_check=FIXTURE_OK)
 @given(many=st.lists(lines, min_size=2, max_size=4))
 def test_results_do_not_depend_on_route_order(boundaries, many):
     a = _analyze(many, boundaries)
