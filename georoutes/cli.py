@@ -163,9 +163,10 @@ def analysis_table(analysis: pd.DataFrame, *, width: int | None = None) -> str:
                          "km / nearest", justify="right")
     for rid, row in analysis.iterrows():
         kms = " ".join(f"{c} {v:,.0f}" for c, v in row["km_by_state"].items())
-        cells: list[Any] = [Text(str(rid)), Text(str(row["kind"] or "")), f"{row['length_km']:,.1f}",
-                 Text("→".join(row["states"])), Text(kms), f"{row['offshore_km']:,.1f}",
-                 str(len(row["crossings"]))]
+        cells: list[Any] = [Text(str(rid)), Text(str(row["kind"] or "")),
+                            f"{row['length_km']:,.1f}",
+                            Text("→".join(row["states"])), Text(kms), f"{row['offshore_km']:,.1f}",
+                            str(len(row["crossings"]))]
         for code in analysis.attrs["focus"]:
             ex = row["exposure"][code]
             bands = "/".join(f"{v:,.0f}" for v in ex["within_km"].values())
