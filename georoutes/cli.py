@@ -71,6 +71,10 @@ def write_atomic(path: str | os.PathLike[str], *, binary: bool = False) -> Itera
                        else os.fdopen(fd, "w", encoding="utf-8", newline=""))
         with handle as f:
             yield f
+        # mkstemp creates 0600 files; give the result the permissions a plain open() would.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -40,7 +40,6 @@ _SETTLE_KM = 0.02  # intervals shorter than this are settled by linear interpola
 _MIN_TOL_KM = 0.005  # nearest approach resolved to 5 m
 _PAIR_BATCH = 4_000_000  # point-edge pairs evaluated per batch (memory bound)
 _KM_PER_DEG_LAT = 110.5  # a degree of latitude is at least 110.57 km: conservative windows
-_FAR_RADII_KM = (1_000.0, 4_000.0, 21_000.0)
 
 
 @cache
@@ -134,8 +133,8 @@ def _chunks(runs: RouteRuns) -> _Chunks:
     )
 
 
-def _candidates(ch: _Chunks, which: IntArray, edges: _FocusEdges, radius_km: float
-                ) -> tuple[IntArray, IntArray]:
+def _candidates(ch: _Chunks, which: IntArray, edges: _FocusEdges,
+                radius_km: float | FloatArray) -> tuple[IntArray, IntArray]:
     """Return CSR (offsets, edge ids) of the focus edges near each chunk in ``which``."""
     pad_lat = radius_km / _KM_PER_DEG_LAT
     lo = ch.miny[which] - pad_lat
@@ -339,31 +338,53 @@ def _eval(runs: RouteRuns, seg_ids: IntArray, pos: FloatArray, chunk_of: IntArra
 
 def _far_nearest(runs: RouteRuns, ch: _Chunks, index: BoundaryIndex, state: int,
                  routes: IntArray) -> FloatArray:
-    """Return the nearest approach (km) of routes that come nowhere near the focus state."""
-    edges = _focus_edges(index, state, simplify_deg=0.005)
+    """Return the nearest approach (km) of routes that come nowhere near the focus state.
+
+    Coarse to fine: distances from every densified vertex to the state's outline simplified by
+    0.1° find the chunks that come closest; only those are measured against the full outline,
+    within a window just wider than the coarse distance plus the simplification error.
+    """
+    coarse = _focus_edges(index, state, simplify_deg=0.1)
+    # Far from the state (beyond every band) the outline simplified by 0.01° (≤ 1.1 km) is
+    # measured: an error below 1 % of any distance this stage returns (> the largest band).
+    fine = _focus_edges(index, state, simplify_deg=0.01)
+    seg = runs.seg
+    which = np.flatnonzero(np.isin(ch.route, routes))
+    # Three probes per chunk (start, middle, end): every point of a chunk is within a quarter
+    # of the chunk's length (≤ 50 km along the route) of one of them.
+    probes = np.concatenate([ch.start[which], (ch.start[which] + ch.stop[which]) / 2.0,
+                             ch.stop[which]])
+    owner = np.tile(np.arange(which.size), 3)
+    seg_of = np.clip(np.searchsorted(seg.g0, probes, side="right") - 1,
+                     ch.seg_first[which][owner], ch.seg_stop[which][owner] - 1)
+    lon, lat = seg.point_on(seg_of, probes)
+    everything = np.r_[0, coarse.a.shape[0]]
+    all_ids = np.arange(coarse.a.shape[0], dtype=np.int64)
+    d = _distance_km(_ecef(lon, lat), np.zeros(lon.size, dtype=np.int64), everything, all_ids,
+                     coarse)
+    chunk_best = np.full(which.size, np.inf)
+    np.minimum.at(chunk_best, owner, d)
+    route_best = np.full(seg.length_m.size, np.inf)
+    np.minimum.at(route_best, ch.route[which], chunk_best)
+    # A chunk may hold the nearest point if its probes are within the probe spacing (≤ 50 km,
+    # quarter of a chunk) plus twice the outline's simplification (≤ 12 km) of the best.
+    margin_km = _CHUNK_M / 4000.0 + 25.0
+    keep = chunk_best - margin_km <= route_best[ch.route[which]]
+    near = which[keep]
+    radius = chunk_best[keep] + margin_km
     result = np.full(routes.size, np.inf)
-    todo = np.arange(routes.size)
-    for radius in _FAR_RADII_KM:
-        if todo.size == 0:
-            break
-        which = np.flatnonzero(np.isin(ch.route, routes[todo]))
-        offsets, edge_ids = _candidates(ch, which, edges, radius)
-        seg = runs.seg
-        counts = ch.seg_stop[which] - ch.seg_first[which]
-        seg_ids = np.repeat(ch.seg_first[which], counts) + _ragged(counts)
-        pos = np.concatenate([seg.g0[seg_ids], seg.g0[seg_ids] + seg.len_m[seg_ids]])
-        local = np.concatenate([np.repeat(np.arange(which.size), counts)] * 2)
-        lon, lat = seg.point_on(np.concatenate([seg_ids, seg_ids]), pos)
-        d = _distance_km(_ecef(lon, lat), local, offsets, edge_ids, edges)
-        # Vertices are ≤ ~15 km apart, so a segment's interior may come closer than its ends
-        # by at most half its length squared over twice the distance: refine the best segment.
-        best = np.full(runs.seg.length_m.size, np.inf)
-        np.minimum.at(best, ch.route[which][local], d)
-        found = best[routes[todo]]
-        ok = found <= radius
-        result[todo[ok]] = found[ok]
-        todo = todo[~ok]
-    return result
+    if near.size == 0:
+        return result
+    offsets, edge_ids = _candidates(ch, near, fine, radius)
+    counts = ch.seg_stop[near] - ch.seg_first[near]
+    seg_ids = np.repeat(ch.seg_first[near], counts) + _ragged(counts)
+    local = np.concatenate([np.repeat(np.arange(near.size), counts)] * 2)
+    pos = np.concatenate([seg.g0[seg_ids], seg.g0[seg_ids] + seg.len_m[seg_ids]])
+    lon, lat = seg.point_on(np.concatenate([seg_ids, seg_ids]), pos)
+    d = _distance_km(_ecef(lon, lat), local, offsets, edge_ids, fine)
+    best = np.full(seg.length_m.size, np.inf)
+    np.minimum.at(best, ch.route[near][local], d)
+    return best[routes]
 
 
 def band_polygons(boundaries: Any, code: str, bands_km: tuple[float, ...]) -> dict[str, Any]:

@@ -52,9 +52,9 @@ def unwrap_lon(lon: npt.ArrayLike) -> FloatArray:
     lon = np.asarray(lon, dtype=float)
     if lon.size < 2:
         return lon.copy()
-    step = np.diff(lon)
-    step = (step + 180.0) % 360.0 - 180.0
-    return np.concatenate([lon[:1], lon[0] + np.cumsum(step)])
+    # Shift by whole turns (not by re-adding steps) so that input values stay exact.
+    turns = np.round((np.diff(lon) - ((np.diff(lon) + 180.0) % 360.0 - 180.0)) / 360.0)
+    return np.concatenate([lon[:1], lon[1:] - 360.0 * np.cumsum(turns)])
 
 
 def segment_lengths_m(lon: npt.ArrayLike, lat: npt.ArrayLike) -> FloatArray:

@@ -249,7 +249,10 @@ class _Run:
 
 
 def _merged_runs(runs: RouteRuns, r: int) -> list[_Run]:
-    sel = np.flatnonzero(runs.route == r)
+    # Runs are sorted by route: the route's runs are one slice.
+    lo = int(np.searchsorted(runs.route, r, side="left"))
+    hi = int(np.searchsorted(runs.route, r, side="right"))
+    sel = range(lo, hi)
     base = runs.seg.offset_m[r]
     out: list[_Run] = []
     for i in sel:
