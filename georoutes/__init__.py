@@ -6,6 +6,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .analyze import analyze, flatten, to_records
 from .boundaries import load_boundaries
+from .catalog import catalog, corridor_routes, corridors, places
 from .errors import (
     BoundaryError,
     GeorouteError,
@@ -29,9 +30,13 @@ __all__ = [
     "UnknownStateError",
     "__version__",
     "analyze",
+    "catalog",
+    "corridor_routes",
+    "corridors",
     "crossings",
     "flatten",
     "load_boundaries",
+    "places",
     "read_routes",
     "to_records",
     "transits",

@@ -29,7 +29,8 @@ import pandas as pd
 from ._data import layers_dir, seeds_dir
 from .errors import RouteFileError
 
-__all__ = ["catalog", "catalog_paths", "corridors", "places", "seed_facts", "sources"]
+__all__ = ["catalog", "catalog_paths", "corridor_routes", "corridors", "places", "seed_facts",
+           "sources"]
 
 #: Route layers of the catalog, in the order their rows appear.
 ROUTE_FILES = ("pipelines.geojson", "rail.geojson", "shipping.geojson")
@@ -123,3 +124,60 @@ def seed_facts() -> dict[str, dict[str, Any]]:
 def sources() -> list[dict[str, Any]]:
     """Return the public sources used by the catalog (``seeds/sources.toml``), one dict each."""
     return [fact for fact in seed_facts().values() if fact["file"] == "sources.toml"]
+
+
+def corridor_routes(corridor_ids: list[str] | None = None, *,
+                    routes: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
+    """Return corridors as routes: one MultiLineString per corridor, one part per leg.
+
+    Each leg is the stretch of its route between the leg's ``from`` and ``to`` places (the
+    places' nearest points on the route line), reversed when the corridor runs the route
+    backwards. :func:`georoutes.analyze` measures such a row like any route, so its km per state,
+    crossings and exposure are the sums over its legs (the gaps between legs — a station
+    transfer, a short bridge — are not counted).
+
+    Columns: ``id``, ``name``, ``kind`` (the corridor's mode), ``legs`` (route ids in order),
+    ``transfers``, ``origin``, ``destination``, ``sources``, geometry (EPSG:4326).
+    """
+    import shapely
+    from shapely.ops import substring
+
+    from .errors import GeorouteError
+
+    table = corridors()
+    wanted = list(table) if corridor_ids is None else list(corridor_ids)
+    lines = catalog() if routes is None else routes
+    pts = places()
+    rows = []
+    for cid in wanted:
+        if cid not in table:
+            raise GeorouteError(f"corridors: unknown corridor {cid!r}; known: "
+                                f"{', '.join(sorted(table))}")
+        item = table[cid]
+        parts = []
+        for n, leg in enumerate(item["legs"]):
+            rid = leg["route"]
+            if rid not in lines.index:
+                raise GeorouteError(f"corridors.toml: corridor {cid!r} leg {n}: unknown route "
+                                    f"{rid!r}")
+            geom = shapely.line_merge(lines.loc[rid, "geometry"])
+            if geom.geom_type != "LineString":
+                raise GeorouteError(f"corridors.toml: corridor {cid!r} leg {n}: route {rid!r} "
+                                    "is not one continuous line")
+            # Positions along the line in its own (lon, lat) parameter: only to find where the
+            # leg starts and ends; lengths are measured geodesically by analyze.
+            a = 0.0 if "from" not in leg else geom.project(pts.loc[leg["from"], "geometry"])
+            b = geom.length if "to" not in leg else geom.project(pts.loc[leg["to"], "geometry"])
+            piece = substring(geom, min(a, b), max(a, b))
+            if a > b:
+                piece = shapely.reverse(piece)
+            parts.append(piece)
+        rows.append({"id": cid, "name": item.get("name", cid), "kind": item.get("mode"),
+                     "legs": [leg["route"] for leg in item["legs"]],
+                     "transfers": item.get("transfers", []),
+                     "origin": item.get("origin"), "destination": item.get("destination"),
+                     "sources": item.get("sources", []), "status": item.get("status", "concept"),
+                     "geometry": shapely.MultiLineString(parts)})
+    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+    frame.index = pd.Index(frame["id"].to_list())
+    return frame

@@ -108,15 +108,13 @@ def load_inputs(routes: tuple[Path, ...]) -> Any:
     """Return the routes to analyse: the given files, or the built-in catalog."""
     if routes:
         return list(routes)
-    try:
-        from .catalog import catalog
-    except ImportError:  # the catalog module ships with the built-in routes
-        from ._data import layers_dir
-        paths = sorted((layers_dir() / "routes").glob("*.geojson"))
-        if not paths:
-            raise GeorouteError("no ROUTES given and no built-in routes found") from None
-        return paths
-    return catalog()
+    import geopandas as gpd
+
+    from .catalog import catalog, corridor_routes
+
+    routes = catalog()
+    both = pd.concat([routes, corridor_routes(routes=routes)])
+    return gpd.GeoDataFrame(both.reset_index(drop=True), geometry="geometry", crs="EPSG:4326")
 
 
 def boundaries_arg(value: str | None) -> Any:
