@@ -30,6 +30,12 @@ class _Group(click.Group):
         debug = bool(ctx.params.get("debug")) or os.environ.get("GEOROUTES_DEBUG") == "1"
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            # Bad options get the same one-line shape as bad input (exit status 2).
+            if debug:
+                raise
+            click.echo(f"error: {exc.format_message()}", err=True)
+            ctx.exit(2)
         except GeorouteError as exc:
             if debug:
                 raise
@@ -160,9 +166,13 @@ def analysis_table(analysis: pd.DataFrame, *, width: int | None = None) -> str:
                          ("states", "left"), ("km by state", "left"), ("offshore km", "right"),
                          ("crossings", "right")):
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    economics = "capex_usd" in analysis.columns
     for code in analysis.attrs["focus"]:
         table.add_column(f"{code} in / within {','.join(map(str, analysis.attrs['bands_km']))} "
                          "km / nearest", justify="right")
+    if economics:
+        table.add_column("transit fees USD/yr")
+        table.add_column("capex USD", justify="right")
     for rid, row in analysis.iterrows():
         kms = " ".join(f"{c} {v:,.0f}" for c, v in row["km_by_state"].items())
         cells: list[Any] = [Text(str(rid)), Text(str(row["kind"] or "")),
@@ -173,6 +183,11 @@ def analysis_table(analysis: pd.DataFrame, *, width: int | None = None) -> str:
             ex = row["exposure"][code]
             bands = "/".join(f"{v:,.0f}" for v in ex["within_km"].values())
             cells.append(f"{ex['inside_km']:,.0f} / {bands} / {ex['min_distance_km']:,.1f}")
+        if economics:
+            fees = row.get("transit_fees_usd_per_year") or {}
+            cells.append(Text(" ".join(f"{c} {v / 1e6:,.1f}M" for c, v in fees.items())))
+            capex = row.get("capex_usd")
+            cells.append("" if capex is None or capex != capex else f"{capex / 1e9:,.2f}bn")
         table.add_row(*cells)
     console = Console(file=io.StringIO(), width=width or 200, record=True)
     console.print(table)
@@ -201,28 +216,46 @@ def emit(text: str, out: Path | None) -> None:
               help="Code column of a --boundaries file.")
 @click.option("--min-piece-km", default=0.5, show_default=True, type=float,
               help="Runs shorter than this between two runs of another same state are slivers.")
+@click.option("--volume-bcm", type=float, default=None,
+              help="Gas volume (bcm/yr): adds transit fees and capital cost per route.")
+@click.option("--tariff", type=float, default=2.0, show_default=True,
+              help="Transit tariff, USD per 1000 m3 per 100 km.")
+@click.option("--rank-by", multiple=True,
+              help="Rank by a flat column, e.g. exposure.CHN.within_km.50 or length_km.")
+@click.option("--descending", is_flag=True, help="Rank from the largest value.")
+@click.option("--group", "group_by", default=None, help="Compare within groups, e.g. kind.")
+@click.option("--only", multiple=True, help="Only these route ids (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "table"]), default="json",
               show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of stdout (never half-written).")
 def compare(routes: tuple[Path, ...], focus: tuple[str, ...], bands: str,
-            boundaries: str | None, code_column: str, min_piece_km: float, fmt: str,
-            out: Path | None) -> None:
+            boundaries: str | None, code_column: str, min_piece_km: float,
+            volume_bcm: float | None, tariff: float, rank_by: tuple[str, ...], descending: bool,
+            group_by: str | None, only: tuple[str, ...], fmt: str, out: Path | None) -> None:
     """Compare routes: length, states, km per state, crossings, exposure to focus states.
 
-    With no ROUTES, analyses the built-in catalog of the seed scenario.
+    With no ROUTES, analyses the built-in catalog of the seed scenario (routes and corridors).
     """
     from .boundaries import load_boundaries
+    from .compare import comparison
 
     layer = load_boundaries(boundaries, code_column=code_column)
     analysis = analyze(load_inputs(routes), boundaries=layer, focus=focus,
                        bands_km=parse_bands(bands), min_piece_km=min_piece_km)
+    nested, flat = comparison(analysis, only=list(only) or None,
+                              rank_by=list(rank_by) or None, ascending=not descending,
+                              group_by=group_by, volume_bcm_per_year=volume_bcm,
+                              tariff_usd_per_tcm_per_100km=tariff, kinds=("pipeline",))
+    nested.attrs = analysis.attrs
     if fmt == "json":
-        emit(analysis_json(analysis), out)
+        emit(analysis_json(nested), out)
     elif fmt == "csv":
-        emit(analysis_csv(analysis), out)
+        buf = io.StringIO()
+        flat.to_csv(buf, lineterminator="\n")
+        emit(buf.getvalue(), out)
     else:
-        emit(analysis_table(analysis), out)
+        emit(analysis_table(nested), out)
 
 
 def _register_optional() -> None:

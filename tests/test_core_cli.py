@@ -1,0 +1,81 @@
+"""End-to-end runs of `georoutes compare` and `georoutes catalog` on the built-in catalog."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from georoutes.cli import cli
+
+
+@pytest.fixture(scope="module")
+def compare_json():
+    result = CliRunner().invoke(cli, ["compare", "--focus", "CHN", "--focus", "PRK",
+                                      "--bands", "10,50,100", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_compare_json_follows_the_design_contract(compare_json):
+    doc = compare_json
+    assert set(doc) >= {"boundaries", "focus", "bands_km", "routes"}
+    assert doc["focus"] == ["CHN", "PRK"]
+    assert doc["bands_km"] == [10, 50, 100]
+    assert {"name", "version"} <= set(doc["boundaries"])
+    keys = {"id", "name", "kind", "length_km", "states", "transit_states", "km_by_state",
+            "offshore_km", "crossings", "slivers", "exposure"}
+    for route in doc["routes"]:
+        assert keys <= set(route)
+        total = sum(route["km_by_state"].values()) + route["offshore_km"]
+        assert total == pytest.approx(route["length_km"], rel=1e-6)
+        assert route["transit_states"] == route["states"][1:-1]
+        for x in route["crossings"]:
+            assert set(x) == {"from", "to", "via", "lon", "lat", "km"}
+            assert x["via"] in {"land", "sea"}
+        for code in ("CHN", "PRK"):
+            ex = route["exposure"][code]
+            assert list(ex["within_km"]) == ["10", "50", "100"]
+
+
+def test_the_seed_pipeline_transits_the_dprk_only(compare_json):
+    route = next(r for r in compare_json["routes"] if r["id"] == "pipeline-rus-prk-kor-2011")
+    assert route["states"] == ["RUS", "PRK", "KOR"]
+    assert route["transit_states"] == ["PRK"]
+    assert route["crossings"][0]["from"] == "RUS"
+    # The Tumen crossing lies between the Russian and DPRK border towns (42.2-42.6 N).
+    assert 42.2 < route["crossings"][0]["lat"] < 42.6
+    assert route["exposure"]["CHN"]["inside_km"] == 0.0
+    assert route["exposure"]["CHN"]["min_distance_km"] < 20.0  # it skirts the Tumen tripoint
+
+
+def test_the_subsea_pipeline_avoids_the_dprk(compare_json):
+    route = next(r for r in compare_json["routes"] if r["id"] == "pipeline-east-sea-subsea")
+    assert "PRK" not in route["states"]
+    assert route["offshore_km"] > 0.5 * route["length_km"]
+    assert route["crossings"][0]["via"] == "sea"
+
+
+def test_compare_csv_and_table_carry_the_same_figures(compare_json, tmp_path):
+    out = tmp_path / "c.csv"
+    result = CliRunner().invoke(cli, ["compare", "--format", "csv", "--out", str(out)])
+    assert result.exit_code == 0
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(out.read_text()))}
+    for route in compare_json["routes"]:
+        assert float(rows[route["id"]]["length_km"]) == pytest.approx(route["length_km"])
+    table = CliRunner().invoke(cli, ["compare", "--format", "table"])
+    assert "pipeline-rus-prk-kor-2011" in table.stdout
+
+
+def test_catalog_command_lists_routes_and_corridors():
+    result = CliRunner().invoke(cli, ["catalog", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    ids = {r["id"] for r in json.loads(result.stdout)["routes"]}
+    assert {"pipeline-rus-prk-kor-2011", "rail-trans-siberian",
+            "corridor-busan-europe-tsr"} <= ids
+    geo = CliRunner().invoke(cli, ["catalog", "--format", "geojson"])
+    features = json.loads(geo.stdout)["features"]
+    assert len(features) == len(ids)
