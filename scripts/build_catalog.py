@@ -505,7 +505,7 @@ def feature(route: dict[str, Any], places: dict[str, tuple[float, float]]) -> di
     """Return the GeoJSON feature of a route definition."""
     coords = route_coords(route, places)
     place_ids = [p for p in route["path"] if isinstance(p, str)]
-    for mode, a, b in route["modes"]:
+    for _mode, a, b in route["modes"]:
         if a not in place_ids or b not in place_ids:
             raise SystemExit(f"{route['id']}: mode leg {a}->{b} not on the route's places")
     props: dict[str, Any] = {
