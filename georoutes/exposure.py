@@ -59,6 +59,8 @@ class _FocusEdges:
     run_start: IntArray
     run_stop: IntArray
     tree: shapely.STRtree
+    run_centre: FloatArray  # (runs, 3) km: a sphere holding each run of edges
+    run_radius: FloatArray
 
 
 _FOCUS_CACHE: dict[tuple[int, int, float], _FocusEdges] = {}
@@ -95,8 +97,20 @@ def _focus_edges(index: BoundaryIndex, state: int, *, simplify_deg: float = 0.0)
     maxx = np.maximum.reduceat(np.maximum(ax, bx), starts) if ax.size else np.zeros(0)
     miny = np.minimum.reduceat(np.minimum(ay, by), starts) if ax.size else np.zeros(0)
     maxy = np.maximum.reduceat(np.maximum(ay, by), starts) if ax.size else np.zeros(0)
-    edges = _FocusEdges(a=_ecef(ax, ay), b=_ecef(bx, by), run_start=starts, run_stop=stops,
-                        tree=shapely.STRtree(shapely.box(minx, miny, maxx, maxy)))
+    a, b = _ecef(ax, ay), _ecef(bx, by)
+    owner_run = np.repeat(np.arange(starts.size), stops - starts)
+    centre = np.zeros((starts.size, 3))
+    if ax.size:
+        np.add.at(centre, owner_run, (a + b) / 2.0)
+        centre /= (stops - starts)[:, None]
+    radius = np.zeros(starts.size)
+    if ax.size:
+        far = np.maximum(np.linalg.norm(a - centre[owner_run], axis=1),
+                         np.linalg.norm(b - centre[owner_run], axis=1))
+        np.maximum.at(radius, owner_run, far)
+    edges = _FocusEdges(a=a, b=b, run_start=starts, run_stop=stops,
+                        tree=shapely.STRtree(shapely.box(minx, miny, maxx, maxy)),
+                        run_centre=centre, run_radius=radius)
     _FOCUS_CACHE[key] = edges
     return edges
 
@@ -204,6 +218,24 @@ def _distance_km(p: FloatArray, owner_chunk: IntArray, offsets: IntArray, edge_i
     out[finite] = 2 * _MEAN_RADIUS_KM * np.arcsin(np.minimum(out[finite] / (2 * _MEAN_RADIUS_KM),
                                                              1.0))
     return out
+
+
+def _distance_dense_km(p: FloatArray, edges: _FocusEdges) -> FloatArray:
+    """Return the distance (km) from each point to the nearest of all ``edges`` (dense)."""
+    out = np.full(p.shape[0], np.inf)
+    if edges.a.shape[0] == 0:
+        return out
+    v = edges.b - edges.a
+    vv = np.einsum("ij,ij->i", v, v)
+    safe = np.where(vv > 0, vv, 1.0)
+    block = max(1, 2_000_000 // edges.a.shape[0])
+    for lo in range(0, p.shape[0], block):
+        w = p[lo:lo + block, None, :] - edges.a[None, :, :]
+        t = np.clip(np.einsum("pej,ej->pe", w, v) / safe, 0.0, 1.0)
+        t[:, vv == 0] = 0.0
+        gap = w - t[:, :, None] * v[None, :, :]
+        out[lo:lo + block] = np.sqrt(np.einsum("pej,pej->pe", gap, gap).min(axis=1))
+    return 2 * _MEAN_RADIUS_KM * np.arcsin(np.minimum(out / (2 * _MEAN_RADIUS_KM), 1.0))
 
 
 def route_exposure(runs: RouteRuns, index: BoundaryIndex, focus: list[str],
@@ -345,9 +377,7 @@ def _far_nearest(runs: RouteRuns, ch: _Chunks, index: BoundaryIndex, state: int,
     within a window just wider than the coarse distance plus the simplification error.
     """
     coarse = _focus_edges(index, state, simplify_deg=0.1)
-    # Far from the state (beyond every band) the outline simplified by 0.01° (≤ 1.1 km) is
-    # measured: an error below 1 % of any distance this stage returns (> the largest band).
-    fine = _focus_edges(index, state, simplify_deg=0.01)
+    fine = _focus_edges(index, state)
     seg = runs.seg
     which = np.flatnonzero(np.isin(ch.route, routes))
     # Three probes per chunk (start, middle, end): every point of a chunk is within a quarter
@@ -358,32 +388,42 @@ def _far_nearest(runs: RouteRuns, ch: _Chunks, index: BoundaryIndex, state: int,
     seg_of = np.clip(np.searchsorted(seg.g0, probes, side="right") - 1,
                      ch.seg_first[which][owner], ch.seg_stop[which][owner] - 1)
     lon, lat = seg.point_on(seg_of, probes)
-    everything = np.r_[0, coarse.a.shape[0]]
-    all_ids = np.arange(coarse.a.shape[0], dtype=np.int64)
-    d = _distance_km(_ecef(lon, lat), np.zeros(lon.size, dtype=np.int64), everything, all_ids,
-                     coarse)
-    chunk_best = np.full(which.size, np.inf)
-    np.minimum.at(chunk_best, owner, d)
-    route_best = np.full(seg.length_m.size, np.inf)
-    np.minimum.at(route_best, ch.route[which], chunk_best)
-    # A chunk may hold the nearest point if its probes are within the probe spacing (≤ 50 km,
-    # quarter of a chunk) plus twice the outline's simplification (≤ 12 km) of the best.
-    margin_km = _CHUNK_M / 4000.0 + 25.0
-    keep = chunk_best - margin_km <= route_best[ch.route[which]]
-    near = which[keep]
-    radius = chunk_best[keep] + margin_km
-    result = np.full(routes.size, np.inf)
-    if near.size == 0:
-        return result
-    offsets, edge_ids = _candidates(ch, near, fine, radius)
-    counts = ch.seg_stop[near] - ch.seg_first[near]
-    seg_ids = np.repeat(ch.seg_first[near], counts) + _ragged(counts)
-    local = np.concatenate([np.repeat(np.arange(near.size), counts)] * 2)
-    pos = np.concatenate([seg.g0[seg_ids], seg.g0[seg_ids] + seg.len_m[seg_ids]])
-    lon, lat = seg.point_on(np.concatenate([seg_ids, seg_ids]), pos)
-    d = _distance_km(_ecef(lon, lat), local, offsets, edge_ids, fine)
+    d = _distance_dense_km(_ecef(lon, lat), coarse)
+    probe_best = np.full(which.size, np.inf)
+    np.minimum.at(probe_best, owner, d)
+    # Upper bound of each route's nearest approach: its best probe against the outline
+    # simplified by 0.1° (which moves the outline by at most ~11.2 km).
+    upper = np.full(seg.length_m.size, np.inf)
+    np.minimum.at(upper, ch.route[which], probe_best + 11.2)
+    # Fine stage on every densified vertex of the route's chunks, against the runs of full-
+    # resolution edges that can be nearer than the upper bound: a run's bounding sphere gives
+    # a lower bound of its distance, and a segment's interior can be nearer than its ends by
+    # at most half its length.
+    counts = ch.seg_stop[which] - ch.seg_first[which]
+    seg_ids = np.repeat(ch.seg_first[which], counts) + _ragged(counts)
+    pts_chunk = np.repeat(np.arange(which.size), counts)
+    plon, plat = seg.point_on(seg_ids, seg.g0[seg_ids])
+    p = _ecef(plon, plat)
+    half_seg = seg.len_m[seg_ids] / 2000.0
+    bound = upper[ch.route[which]][pts_chunk] + half_seg
+    keep_pairs: list[npt.NDArray[np.int64]] = []
+    for lo in range(0, p.shape[0], 20_000):
+        hi = min(lo + 20_000, p.shape[0])
+        gap = (np.linalg.norm(p[lo:hi, None, :] - fine.run_centre[None, :, :], axis=2)
+               - fine.run_radius[None, :])
+        pi, ri = np.nonzero(gap <= bound[lo:hi, None])
+        keep_pairs.append(np.column_stack([pts_chunk[lo + pi], ri]))
+    pairs = np.unique(np.concatenate(keep_pairs), axis=0) if keep_pairs else np.zeros((0, 2), int)
+    n_edges = fine.run_stop[pairs[:, 1]] - fine.run_start[pairs[:, 1]]
+    per_chunk = np.bincount(pairs[:, 0], weights=n_edges, minlength=which.size).astype(np.int64)
+    offsets = np.r_[0, np.cumsum(per_chunk)]
+    edge_ids = np.repeat(fine.run_start[pairs[:, 1]], n_edges) + _ragged(n_edges)
+    ends = np.concatenate([seg.g0[seg_ids], seg.g0[seg_ids] + seg.len_m[seg_ids]])
+    elon, elat = seg.point_on(np.concatenate([seg_ids, seg_ids]), ends)
+    local = np.concatenate([pts_chunk, pts_chunk])
+    dist = _distance_km(_ecef(elon, elat), local, offsets, edge_ids, fine)
     best = np.full(seg.length_m.size, np.inf)
-    np.minimum.at(best, ch.route[near][local], d)
+    np.minimum.at(best, ch.route[which][local], dist)
     return best[routes]
 
 

@@ -158,3 +158,21 @@ def test_results_do_not_depend_on_route_order(boundaries, many):
     np.testing.assert_allclose(a["length_km"], b["length_km"], rtol=1e-12)
     np.testing.assert_allclose([r["CHN"]["within_km"]["100"] for r in a["exposure"]],
                                [r["CHN"]["within_km"]["100"] for r in b["exposure"]], atol=1e-6)
+
+
+def test_nearest_approach_of_a_far_route_matches_brute_force(boundaries):
+    # Novosibirsk -> Omsk: nowhere near China's bands; nearest approach found coarse-to-fine.
+    coords = [(82.92, 55.03), (78.0, 55.2), (73.37, 54.98)]
+    row = georoutes.analyze(_frame({"far": coords}), boundaries=boundaries,
+                            focus=["CHN"]).loc["far"]
+    china = boundaries.loc[boundaries["code"] == "CHN"].geometry.iloc[0]
+    xy = shapely.get_coordinates(shapely.boundary(china))
+    xy = xy[(xy[:, 0] > 70) & (xy[:, 0] < 100) & (xy[:, 1] > 40)]  # the part facing the route
+    s = sample_route(coords, step_m=2_000.0)
+    best = np.inf
+    for lon, lat in zip(s.lon, s.lat, strict=True):
+        _, _, d = georoutes.geodesy.GEOD.inv(np.full(len(xy), lon), np.full(len(xy), lat),
+                                             xy[:, 0], xy[:, 1])
+        best = min(best, float(np.min(d)) / 1000.0)
+    assert row["exposure"]["CHN"]["within_km"]["100"] == 0.0
+    assert row["exposure"]["CHN"]["min_distance_km"] == pytest.approx(best, rel=0.005)
