@@ -17,7 +17,7 @@ from .exposure import route_exposure
 from .routes import read_routes
 from .transit import route_runs, summarise_route
 
-__all__ = ["COLUMNS", "analyze", "flatten", "to_records"]
+__all__ = ["COLUMNS", "analyze", "flatten", "sensitivity_delta", "to_records"]
 
 #: The columns of :func:`analyze`'s result, in order (DESIGN.md's JSON contract).
 COLUMNS = ["name", "kind", "length_km", "states", "transit_states", "km_by_state",
@@ -62,7 +62,9 @@ def _bands(bands_km: Iterable[float]) -> tuple[float, ...]:
 def analyze(routes: RoutesInput | Sequence[RoutesInput], *,
             boundaries: gpd.GeoDataFrame | str | os.PathLike[str] | None = None,
             focus: Sequence[str] = ("CHN",), bands_km: Iterable[float] = (10, 50, 100),
-            min_piece_km: float = 0.5) -> pd.DataFrame:
+            min_piece_km: float = 0.5,
+            sensitivity: Sequence[str | os.PathLike[str] | gpd.GeoDataFrame] = ()
+            ) -> pd.DataFrame:
     """Return one row of metrics per route: length, states, km per state, crossings, exposure.
 
     Parameters
@@ -80,6 +82,11 @@ def analyze(routes: RoutesInput | Sequence[RoutesInput], *,
     min_piece_km
         Runs inside one state shorter than this between two runs of another same state are
         slivers: absorbed for ``states`` and ``crossings``, listed in ``slivers``.
+    sensitivity
+        Other boundary layers (names such as ``"ne"``, paths, or GeoDataFrames) to re-run the
+        analysis on. Each adds, per route, the differences *alternative minus this analysis* to
+        a ``sensitivity`` column: km per state, offshore km, each exposure figure, and the
+        crossings that appear or disappear.
 
     Returns
     -------
@@ -115,12 +122,85 @@ def analyze(routes: RoutesInput | Sequence[RoutesInput], *,
                      "exposure": expo[r]})
     frame = pd.DataFrame(rows, index=pd.Index(gdf["id"].tolist(), name="id"), columns=COLUMNS)
     frame.attrs = {
-        "boundaries": {"name": layer.attrs.get("name", "user layer"),
-                       "version": layer.attrs.get("version", "")},
+        "boundaries": _layer_meta(layer),
         "focus": focus_codes,
         "bands_km": [_num(b) for b in bands],
     }
+    if sensitivity:
+        alts = {}
+        for alt in sensitivity:
+            alt_layer = alt if isinstance(alt, gpd.GeoDataFrame) else load_boundaries(alt)
+            key = str(alt) if not isinstance(alt, gpd.GeoDataFrame) else \
+                alt.attrs.get("key", alt.attrs.get("name", "layer"))
+            other = analyze(gdf, boundaries=alt_layer, focus=focus_codes, bands_km=bands,
+                            min_piece_km=min_piece_km)
+            alts[key] = (other, _layer_meta(alt_layer))
+        deltas: list[Any] = [
+            {key: sensitivity_delta(frame.loc[rid], other.loc[rid], meta)
+             for key, (other, meta) in alts.items()}
+            for rid in frame.index
+        ]
+        frame["sensitivity"] = pd.Series(deltas, index=frame.index, dtype=object)
+        frame.attrs["sensitivity"] = {key: meta for key, (_, meta) in alts.items()}
     return frame
+
+
+def _layer_meta(layer: gpd.GeoDataFrame) -> dict[str, str]:
+    meta = {"name": layer.attrs.get("name", "user layer"),
+            "version": layer.attrs.get("version", "")}
+    if layer.attrs.get("key"):
+        meta["key"] = str(layer.attrs["key"])
+    return meta
+
+
+def sensitivity_delta(base: pd.Series, alt: pd.Series, meta: dict[str, str] | None = None
+                      ) -> dict[str, Any]:
+    """Return how one route's figures move from ``base`` to ``alt`` (alternative minus base).
+
+    Keys: ``boundaries`` (the alternative layer), ``length_km`` (always 0: lengths do not depend
+    on boundaries), ``km_by_state`` (every state either analysis names), ``offshore_km``,
+    ``exposure`` (per focus state: ``inside_km``, ``within_km`` per band, ``min_distance_km``),
+    ``states_changed`` (bool), ``crossings_added`` / ``crossings_removed`` (crossings, as
+    ``{"from", "to", "via", "km"}``, found in only one analysis; two crossings between the same
+    states with the same ``via`` are the same if they lie within 5 km along the route).
+    """
+    codes = sorted(set(base["km_by_state"]) | set(alt["km_by_state"]))
+    expo: dict[str, Any] = {}
+    for code, ex in base["exposure"].items():
+        other = alt["exposure"][code]
+        expo[code] = {
+            "inside_km": other["inside_km"] - ex["inside_km"],
+            "within_km": {d: other["within_km"][d] - v for d, v in ex["within_km"].items()},
+            "min_distance_km": other["min_distance_km"] - ex["min_distance_km"],
+        }
+    added = _unmatched(alt["crossings"], base["crossings"])
+    removed = _unmatched(base["crossings"], alt["crossings"])
+    return {
+        "boundaries": meta or {},
+        "length_km": alt["length_km"] - base["length_km"],
+        "km_by_state": {c: alt["km_by_state"].get(c, 0.0) - base["km_by_state"].get(c, 0.0)
+                        for c in codes},
+        "offshore_km": alt["offshore_km"] - base["offshore_km"],
+        "exposure": expo,
+        "states_changed": list(alt["states"]) != list(base["states"]),
+        "crossings_added": added,
+        "crossings_removed": removed,
+    }
+
+
+def _unmatched(these: list[dict[str, Any]], those: list[dict[str, Any]],
+               *, tolerance_km: float = 5.0) -> list[dict[str, Any]]:
+    free = list(those)
+    out = []
+    for x in these:
+        match = next((y for y in free if (y["from"], y["to"], y["via"]) ==
+                      (x["from"], x["to"], x["via"]) and abs(y["km"] - x["km"]) <= tolerance_km),
+                     None)
+        if match is None:
+            out.append({k: x[k] for k in ("from", "to", "via", "km")})
+        else:
+            free.remove(match)
+    return out
 
 
 def _num(value: float) -> float | int:

@@ -138,6 +138,8 @@ def analysis_json(analysis: pd.DataFrame, extra: dict[str, Any] | None = None) -
     """Return DESIGN.md's JSON document for an analysis."""
     doc: dict[str, Any] = {
         "boundaries": analysis.attrs["boundaries"],
+        **({"sensitivity_layers": analysis.attrs["sensitivity"]}
+           if "sensitivity" in analysis.attrs else {}),
         "focus": analysis.attrs["focus"],
         "bands_km": analysis.attrs["bands_km"],
         "routes": to_records(analysis),
@@ -170,6 +172,9 @@ def analysis_table(analysis: pd.DataFrame, *, width: int | None = None) -> str:
     for code in analysis.attrs["focus"]:
         table.add_column(f"{code} in / within {','.join(map(str, analysis.attrs['bands_km']))} "
                          "km / nearest", justify="right")
+    sens = list(analysis.attrs.get("sensitivity", {})) if "sensitivity" in analysis else []
+    for key in sens:
+        table.add_column(f"± on {key}")
     if economics:
         table.add_column("transit fees USD/yr")
         table.add_column("capex USD", justify="right")
@@ -183,6 +188,8 @@ def analysis_table(analysis: pd.DataFrame, *, width: int | None = None) -> str:
             ex = row["exposure"][code]
             bands = "/".join(f"{v:,.0f}" for v in ex["within_km"].values())
             cells.append(f"{ex['inside_km']:,.0f} / {bands} / {ex['min_distance_km']:,.1f}")
+        for key in sens:
+            cells.append(Text(_sensitivity_text(row["sensitivity"][key])))
         if economics:
             fees = row.get("transit_fees_usd_per_year") or {}
             cells.append(Text(" ".join(f"{c} {v / 1e6:,.1f}M" for c, v in fees.items())))
@@ -192,6 +199,17 @@ def analysis_table(analysis: pd.DataFrame, *, width: int | None = None) -> str:
     console = Console(file=io.StringIO(), width=width or 200, record=True)
     console.print(table)
     return console.export_text()
+
+
+def _sensitivity_text(delta: dict[str, Any]) -> str:
+    parts = [f"{c} {v:+,.1f}" for c, v in delta["km_by_state"].items() if abs(v) >= 0.05]
+    for code, ex in delta["exposure"].items():
+        bands = "/".join(f"{v:+,.1f}" for v in ex["within_km"].values())
+        parts.append(f"{code} {ex['inside_km']:+,.1f}/{bands}/{ex['min_distance_km']:+,.1f}")
+    n_add, n_rem = len(delta["crossings_added"]), len(delta["crossings_removed"])
+    if n_add or n_rem:
+        parts.append(f"crossings +{n_add}/-{n_rem}")
+    return " ".join(parts)
 
 
 def emit(text: str, out: Path | None) -> None:
@@ -216,6 +234,8 @@ def emit(text: str, out: Path | None) -> None:
               help="Code column of a --boundaries file.")
 @click.option("--min-piece-km", default=0.5, show_default=True, type=float,
               help="Runs shorter than this between two runs of another same state are slivers.")
+@click.option("--sensitivity", multiple=True,
+              help="Re-run on another boundary layer (name or path) and report the differences.")
 @click.option("--volume-bcm", type=float, default=None,
               help="Gas volume (bcm/yr): adds transit fees and capital cost per route.")
 @click.option("--tariff", type=float, default=2.0, show_default=True,
@@ -231,7 +251,8 @@ def emit(text: str, out: Path | None) -> None:
               help="Write to this file instead of stdout (never half-written).")
 def compare(routes: tuple[Path, ...], focus: tuple[str, ...], bands: str,
             boundaries: str | None, code_column: str, min_piece_km: float,
-            volume_bcm: float | None, tariff: float, rank_by: tuple[str, ...], descending: bool,
+            sensitivity: tuple[str, ...], volume_bcm: float | None, tariff: float,
+            rank_by: tuple[str, ...], descending: bool,
             group_by: str | None, only: tuple[str, ...], fmt: str, out: Path | None) -> None:
     """Compare routes: length, states, km per state, crossings, exposure to focus states.
 
@@ -242,7 +263,8 @@ def compare(routes: tuple[Path, ...], focus: tuple[str, ...], bands: str,
 
     layer = load_boundaries(boundaries, code_column=code_column)
     analysis = analyze(load_inputs(routes), boundaries=layer, focus=focus,
-                       bands_km=parse_bands(bands), min_piece_km=min_piece_km)
+                       bands_km=parse_bands(bands), min_piece_km=min_piece_km,
+                       sensitivity=sensitivity)
     nested, flat = comparison(analysis, only=list(only) or None,
                               rank_by=list(rank_by) or None, ascending=not descending,
                               group_by=group_by, volume_bcm_per_year=volume_bcm,

@@ -1,0 +1,46 @@
+"""Sensitivity of every figure to the boundary layer."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+import shapely
+
+import georoutes
+
+LINE = [(131.88, 43.12), (130.64, 42.43), (129.7, 41.8), (127.6, 39.2), (127.0, 37.6)]
+
+
+@pytest.fixture(scope="module")
+def routes():
+    return gpd.GeoDataFrame({"id": ["pipe"]}, geometry=[shapely.LineString(LINE)],
+                            crs="EPSG:4326")
+
+
+def test_deltas_are_zero_against_the_same_layer(routes, boundaries):
+    row = georoutes.analyze(routes, boundaries=boundaries, focus=["CHN", "PRK"],
+                            sensitivity=[boundaries]).iloc[0]
+    (delta,) = row["sensitivity"].values()
+    assert all(v == 0 for v in delta["km_by_state"].values())
+    assert delta["offshore_km"] == 0
+    for ex in delta["exposure"].values():
+        assert ex["inside_km"] == 0
+        assert ex["min_distance_km"] == 0
+        assert all(v == 0 for v in ex["within_km"].values())
+    assert delta["crossings_added"] == [] == delta["crossings_removed"]
+    assert not delta["states_changed"]
+
+
+def test_a_changed_layer_moves_the_figures_by_the_right_amount(routes, boundaries):
+    # The same world without the DPRK: its km become offshore, its crossings disappear.
+    without = boundaries[boundaries["code"] != "PRK"].reset_index(drop=True)
+    without.attrs = {"name": "no PRK", "version": "test"}
+    row = georoutes.analyze(routes, boundaries=boundaries, focus=["CHN"],
+                            sensitivity=[without]).iloc[0]
+    delta = row["sensitivity"]["no PRK"]
+    assert delta["km_by_state"]["PRK"] == pytest.approx(-row["km_by_state"]["PRK"])
+    assert delta["offshore_km"] == pytest.approx(row["km_by_state"]["PRK"], rel=1e-9)
+    removed = {(x["from"], x["to"]) for x in delta["crossings_removed"]}
+    assert ("RUS", "PRK") in removed
+    assert ("PRK", "KOR") in removed
+    assert delta["states_changed"]
