@@ -404,16 +404,22 @@ def _far_nearest(runs: RouteRuns, ch: _Chunks, index: BoundaryIndex, state: int,
     pts_chunk = np.repeat(np.arange(which.size), counts)
     plon, plat = seg.point_on(seg_ids, seg.g0[seg_ids])
     p = _ecef(plon, plat)
-    half_seg = seg.len_m[seg_ids] / 2000.0
-    bound = upper[ch.route[which]][pts_chunk] + half_seg
+    # First per chunk: a sphere around the chunk's vertices against each run's sphere.
+    centre = np.zeros((which.size, 3))
+    np.add.at(centre, pts_chunk, p)
+    centre /= counts[:, None]
+    reach = np.zeros(which.size)
+    np.maximum.at(reach, pts_chunk, np.linalg.norm(p - centre[pts_chunk], axis=1)
+                  + seg.len_m[seg_ids] / 1000.0)
+    bound = upper[ch.route[which]]
     keep_pairs: list[npt.NDArray[np.int64]] = []
-    for lo in range(0, p.shape[0], 20_000):
-        hi = min(lo + 20_000, p.shape[0])
-        gap = (np.linalg.norm(p[lo:hi, None, :] - fine.run_centre[None, :, :], axis=2)
-               - fine.run_radius[None, :])
-        pi, ri = np.nonzero(gap <= bound[lo:hi, None])
-        keep_pairs.append(np.column_stack([pts_chunk[lo + pi], ri]))
-    pairs = np.unique(np.concatenate(keep_pairs), axis=0) if keep_pairs else np.zeros((0, 2), int)
+    for lo in range(0, which.size, 2_000):
+        hi = min(lo + 2_000, which.size)
+        gap = (np.linalg.norm(centre[lo:hi, None, :] - fine.run_centre[None, :, :], axis=2)
+               - fine.run_radius[None, :] - reach[lo:hi, None])
+        ci, ri = np.nonzero(gap <= bound[lo:hi, None])
+        keep_pairs.append(np.column_stack([lo + ci, ri]))
+    pairs = np.concatenate(keep_pairs) if keep_pairs else np.zeros((0, 2), int)
     n_edges = fine.run_stop[pairs[:, 1]] - fine.run_start[pairs[:, 1]]
     per_chunk = np.bincount(pairs[:, 0], weights=n_edges, minlength=which.size).astype(np.int64)
     offsets = np.r_[0, np.cumsum(per_chunk)]
