@@ -19,7 +19,7 @@ import shapely
 from ._data import layers_dir
 from .errors import BoundaryError, UnknownStateError, unknown_code_message
 
-__all__ = ["BoundaryIndex", "boundary_index", "check_codes", "load_boundaries"]
+__all__ = ["BoundaryIndex", "boundary_index", "check_codes", "load_boundaries", "polygonal"]
 
 DEFAULT_LAYER = "ne"
 
@@ -154,7 +154,7 @@ def _read_layer(path: Path, *, code_column: str, name_column: str | None) -> gpd
                             "a boundary layer needs Polygon or MultiPolygon")
     if problems:
         raise BoundaryError("\n".join(problems))
-    geoms = [_polygonal(g) for g in raw.geometry.values]
+    geoms = [polygonal(g) for g in raw.geometry.values]
     names = raw[name_column].astype(str) if name_column and name_column in raw else \
         raw[code_column].astype(str)
     frame = gpd.GeoDataFrame({"code": raw[code_column].astype(str).str.strip(),
@@ -164,7 +164,8 @@ def _read_layer(path: Path, *, code_column: str, name_column: str | None) -> gpd
     return frame.reset_index(drop=True)
 
 
-def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
+def polygonal(geom: shapely.Geometry) -> shapely.Geometry:
+    """Return ``geom`` made valid, keeping only its polygonal parts (lines and points dropped)."""
     if shapely.is_valid(geom):
         return geom
     fixed = shapely.make_valid(geom)

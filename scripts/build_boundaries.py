@@ -13,20 +13,12 @@ import sys
 from pathlib import Path
 
 import geopandas as gpd
-import shapely
+
+from georoutes.boundaries import polygonal
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SRC = ROOT.parent / "shared" / "data" / "natural_earth" / "ne_10m_admin_0_countries_deu.zip"
 OUT = ROOT / "layers" / "boundaries" / "ne_10m_admin0.parquet"
-
-
-def polygonal(geom: shapely.Geometry) -> shapely.Geometry:
-    """Return the polygonal part of a geometry made valid."""
-    if shapely.is_valid(geom):
-        return geom
-    fixed = shapely.make_valid(geom)
-    parts = [g for g in shapely.get_parts(fixed) if g.geom_type in ("Polygon", "MultiPolygon")]
-    return shapely.union_all(parts)
 
 
 def main(src: Path) -> None:
