@@ -37,6 +37,8 @@ Shape = tuple[float, float]
 
 # Shape points used by several routes (lon, lat), named for where they are.
 TUMEN_BEND = (130.62, 42.405)  # Tumangang station's approach from the bridge (south bank)
+# The Hongui line keeps south of the Tumen's bank: 9.5 km of track for a 5.8 km chord.
+HONGUI_BEND = (130.575, 42.41)
 
 ROUTES: list[dict[str, Any]] = [
     # ------------------------------------------------------------------ pipelines
@@ -211,30 +213,47 @@ ROUTES: list[dict[str, Any]] = [
         "status": "operating",
         "capacity": None, "capacity_unit": None,
         "declared_states": ["RUS"],
-        "path": ["moscow-yaroslavsky", "mytishchi", "sergiyev-posad", "aleksandrov",
-                 "rostov-veliky", "yaroslavl", "danilov", "buy", "galich", "neya", "manturovo",
-                 "sharya", "svecha", "kotelnich", "kirov", "zuyevka", "glazov", "balezino",
-                 "vereshchagino", "perm", "kungur", "shalya", "pervouralsk", "yekaterinburg",
-                 "kamyshlov", "tyumen", "yalutorovsk", "zavodoukovsk", "golyshmanovo", "ishim",
+        # Stations and the towns they serve in line order (Wikipedia's route map, km posts in
+        # seeds/sources.toml); towns added to follow the line where it leaves the chord: the
+        # Sylva valley (Kungur-Shalya), the Olkha valley and Bolshoy Lug climb (Irkutsk-Kultuk),
+        # the Selenga valley (Mysovaya-Ulan-Ude), the Khilok valley, the Amur-Zeya plain.
+        "path": ["moscow-yaroslavsky", "mytishchi", "pushkino", "khotkovo", "sergiyev-posad",
+                 "aleksandrov", "petrovsk-yaroslavl", "rostov-veliky", "semibratovo", "yaroslavl",
+                 "danilov", "lyubim", "buy", "galich", "antropovo", "neya", "manturovo",
+                 "sharya", "ponazyrevo", "leninskoye-shabalino", "svecha", "kotelnich", "orichi",
+                 "strizhi", "kirov", "zuyevka", "falyonki", "yar", "glazov", "balezino", "kez",
+                 "vereshchagino", "mendeleyevo", "overyata", "perm", "kukushtan", "kungur",
+                 "ust-kishert", "shamary", "shalya", "kuzino", "bilimbay", "pervouralsk",
+                 "yekaterinburg", "bogdanovich", "kamyshlov", "pyshma-sverdlovsk", "talitsa",
+                 "tugulym", "tyumen", "yalutorovsk", "zavodoukovsk", "golyshmanovo", "ishim",
                  "nazyvayevsk", "omsk", "kalachinsk", "tatarskaya", "chany", "barabinsk",
                  "kargat", "chulym", "novosibirsk", "bolotnoye", "yurga", "tayga",
-                 "anzhero-sudzhensk", "mariinsk", "tyazhinsky", "bogotol", "achinsk",
-                 "krasnoyarsk", "uyar", "zaozyorny", "kansk", "ilansky", "tayshet", "alzamay",
-                 "nizhneudinsk", "tulun", "kuytun-rus", "zima", "cheremkhovo",
-                 "usolye-sibirskoye", "angarsk", "irkutsk", (104.25, 52.05), "kultuk",
-                 "slyudyanka", "baykalsk", "vydrino", "tankhoi", "babushkin", "selenginsk",
-                 "ulan-ude", "zaigrayevo", "novopavlovka", "petrovsk-zabaykalsky", "khilok",
-                 "mogzon", "chita", "darasun", "karymskoye", "tarskaya", "shilka", "priiskovy",
-                 "chernyshevsk", "mogocha", "amazar", "yerofey-pavlovich", "urusha",
-                 "skovorodino", "magdagachi", "tygda", "shimanovsk", "svobodny", "belogorsk",
-                 "zavitinsk", "bureya", "arkhara", "obluchye", "bira", "birobidzhan",
-                 "smidovich", "khabarovsk", "pereyaslavka", "vyazemsky", "bikin", "luchegorsk",
-                 "dalnerechensk", "lesozavodsk", "spassk-dalny", "sibirtsevo", "mikhaylovka",
-                 "ussuriysk", "baranovsky", "artyom", "vladivostok"],
+                 "anzhero-sudzhensk", "izhmorsky", "mariinsk", "tyazhinsky", "itatsky", "bogotol",
+                 "achinsk", "krasnoyarsk", "uyar", "zaozyorny", "kansk", "ilansky", "tinskoy",
+                 "nizhnyaya-poyma", "tayshet", "alzamay", "nizhneudinsk", "tulun", "kuytun-rus",
+                 "kimiltey", "zima", "tyret", "cheremkhovo", "usolye-sibirskoye", "telma",
+                 "angarsk", "irkutsk", "shelekhov",
+                 (104.25, 52.05),  # Bolshoy Lug: the line climbs the Olkha valley south-east
+                 "kultuk", "slyudyanka", "baykalsk", "vydrino", "tankhoi", "babushkin",
+                 "posolskoye", "kamensk-buryatia", "selenginsk", "ilyinka-buryatia",
+                 "tataurovo", "ulan-ude", "onokhoy", "zaigrayevo", "petrovsk-zabaykalsky",
+                 "tarbagatay-zabaykalsky", "novopavlovka", "bada", "khilok", "mogzon",
+                 "yablonovo", "chita", "atamanovka", "darasun", "karymskoye", "tarskaya",
+                 "shilka", "priiskovy", "chernyshevsk", "zhireken", "mogocha", "amazar",
+                 "yerofey-pavlovich", "urusha", "takhtamygda", "skovorodino", "never", "taldan",
+                 "magdagachi", "tygda", "ushumun", "sivaki", "shimanovsk", "svobodny",
+                 "belogorsk", "yekaterinoslavka", "zavitinsk", "bureya", "arkhara", "obluchye",
+                 "izvestkovy", "londoko", "bira", "birobidzhan", "smidovich", "volochayevka-2",
+                 "nikolayevka-jao", "khabarovsk", "pereyaslavka", "vyazemsky", "bikin",
+                 "luchegorsk", "dalnerechensk", "lesozavodsk", "spassk-dalny", "sibirtsevo",
+                 "mikhaylovka", "ussuriysk", "baranovsky", "razdolnoye", "kiparisovo",
+                 "volno-nadezhdinskoye", "vladivostok"],
         "modes": [("rail", "moscow-yaroslavsky", "vladivostok")],
         "sources": ["trans_siberian_length", "transsib_routings", "transsib_km_posts",
                     "trans_korean_railway_idea"],
-        "accuracy": "through 113 stations and towns on the line, 15-200 km apart",
+        "accuracy": "through 167 stations and towns on the line (GeoNames town centres), 7-195 km "
+                    "apart; station chords miss the line's winding in the Urals, east of "
+                    "Krasnoyarsk and in Transbaikalia: 11.8 % shorter than the published length",
         "published_length_km": 9289,
         "published_length_source": "trans_siberian_length",
         "gauge_mm": 1520,
@@ -247,13 +266,14 @@ ROUTES: list[dict[str, Any]] = [
         "status": "operating",
         "capacity": None, "capacity_unit": None,
         "declared_states": ["RUS"],
-        "path": ["baranovsky", (131.88, 43.55), (131.75, 43.38), "barabash",
+        "path": ["baranovsky", (131.88, 43.55), "nezhino", "zanadvorovka", "barabash",
                  "primorsky-khasansky", (131.35, 42.95), (131.05, 42.78), "kraskino",
                  (130.7, 42.55), "khasan"],
         "modes": [("rail", "baranovsky", "khasan")],
         "sources": ["baranovsky_khasan_line", "khasan_station"],
-        "accuracy": "junction, Barabash, Primorsky, Kraskino and Khasan with shape points round "
-                    "Amur Bay and Posyet Bay, 15-60 km apart",
+        "accuracy": "junction, Nezhino, Zanadvorovka, Barabash, Primorsky, Kraskino and Khasan "
+                    "with shape points round Amur Bay and Posyet Bay, 14-31 km apart; 17 % "
+                    "short of the published length (the line's curves are not drawn)",
         "published_length_km": 238,
         "published_length_source": "baranovsky_khasan_line",
         "gauge_mm": 1520,
@@ -266,12 +286,18 @@ ROUTES: list[dict[str, Any]] = [
         "status": "operating",
         "capacity": None, "capacity_unit": None,
         "declared_states": ["RUS", "PRK"],
-        "path": ["khasan", "friendship-bridge-tumen", TUMEN_BEND, "tumangang", (130.55, 42.39),
-                 (130.47, 42.37), "sonbong", (130.33, 42.32), "rajin"],
+        # Tumangang -> Hongui up the Tumen (Hongui line, 9.5 km), then the Hambuk line back
+        # down the Rason coast: Hongui km 285.6, Ungsang 300.7, Sonbong 313.0, Rajin 328.2.
+        "path": ["khasan", "friendship-bridge-tumen", TUMEN_BEND, "tumangang", HONGUI_BEND,
+                 "hongui", "ungsang", "sonbong",
+                 (130.33, 42.32),  # round the head of Rajin bay
+                 "rajin"],
         "modes": [("rail", "khasan", "rajin")],
         "sources": ["khasan_rajin_line", "tumangang_station", "hongui_line",
-                    "friendship_bridge_tumen"],
-        "accuracy": "stations and shape points 5-15 km apart along the Tumen and the Rason coast",
+                    "friendship_bridge_tumen", "hambuk_line"],
+        "accuracy": "Khasan, Tumangang, the Hongui junction (where trains reverse), Ungsang and "
+                    "Sonbong, 2-10 km apart; the Hambuk line winds through the Rason coastal "
+                    "hills more than these chords: 21.5 % short",
         "published_length_km": 54,
         "published_length_source": "khasan_rajin_line",
         "gauge_mm": 1520,
@@ -286,7 +312,8 @@ ROUTES: list[dict[str, Any]] = [
         "status": "proposed",
         "capacity": None, "capacity_unit": None,
         "declared_states": ["PRK", "KOR"],
-        "path": ["tumangang", (130.55, 42.39), (130.47, 42.37), "sonbong", (130.33, 42.32),
+        "path": ["tumangang", HONGUI_BEND, "hongui", "ungsang", "sonbong",
+                 (130.33, 42.32),  # round the head of Rajin bay
                  "rajin", "chongjin", "kyongsong", "orang", "kilju", "kimchaek", "tanchon",
                  "iwon", "sinpo", "hongwon", "hamhung", "kowon", "wonsan", "anbyon", "tongchon",
                  "kosong-prk", "kamho", "jejin", "goseong-kor", "sokcho", "gangneung",
@@ -358,12 +385,17 @@ ROUTES: list[dict[str, Any]] = [
         "status": "operating",
         "capacity": None, "capacity_unit": None,
         "declared_states": ["RUS", "MNG", "CHN"],
-        "path": ["ulan-ude", "gusinoozyorsk", "naushki", "sukhbaatar", "darkhan", "zuunkharaa",
-                 "ulaanbaatar", (107.4, 47.6), "choir", "sainshand", "zamyn-uud", "erenhot",
-                 "jining-ulanqab", "datong", "zhangjiakou", "beijing"],
+        # Selenga and Dzhida valleys to Naushki; Maanit station south-east of Ulaanbaatar;
+        # the Jingbao line Jining - Fengzhen - Datong - Zhangjiakou - Xuanhua - Changping.
+        "path": ["ulan-ude", "gusinoozyorsk", "gusinoye-ozero", "selenduma", "dzhida", "naushki",
+                 "sukhbaatar", "darkhan", "zuunkharaa", "ulaanbaatar",
+                 (107.4, 47.6),  # the line leaves the Tuul valley south-east towards Maanit
+                 "maanit", "choir", "sainshand", "zamyn-uud", "erenhot", "jining-ulanqab",
+                 "fengzhen", "datong", "zhangjiakou", "xuanhua", "changping", "beijing"],
         "modes": [("rail", "ulan-ude", "beijing")],
         "sources": ["trans_mongolian_railway", "mongolian_section"],
-        "accuracy": "stations and towns 30-230 km apart",
+        "accuracy": "stations and towns 10-310 km apart (Gobi stretches are straight); chords "
+                    "miss the Selenga valley and Jingbao mountain windings: 16 % short",
         "published_length_km": 2215,
         "published_length_source": "trans_mongolian_railway",
         "gauge_mm": None,
@@ -536,6 +568,7 @@ def write_atomic(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
+    os.chmod(tmp, 0o644)  # mkstemp creates 0600; the layers are shipped data, world-readable
     os.replace(tmp, path)
 
 
