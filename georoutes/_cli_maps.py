@@ -41,16 +41,38 @@ def _routes_frame(inputs: Any) -> gpd.GeoDataFrame:
     return frame
 
 
-def _catalog_extras() -> tuple[gpd.GeoDataFrame | None, list[Any]]:
-    """Return the built-in catalog's places and sources, where the catalog provides them."""
+def _catalog_extras(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame | None, list[Any]]:
+    """Return the built-in catalog's places on ``frame``'s routes and the sources they cite."""
+    import importlib
+
+    from georoutes.report import Source
+
     try:
-        from georoutes import catalog  # type: ignore[attr-defined]
+        catalog = importlib.import_module("georoutes.catalog")
     except ImportError:
         return None, []
-    places_fn = getattr(catalog, "places", None)
-    sources_fn = getattr(catalog, "sources", None)
-    places = places_fn() if callable(places_fn) else None
-    sources = list(sources_fn()) if callable(sources_fn) else []
+    places = catalog.places() if callable(getattr(catalog, "places", None)) else None
+    if places is not None and "places" in frame.columns and "id" in places.columns:
+        # only the places the routes run through (stations, terminals, border posts)
+        used = {str(p) for value in frame["places"] if _is_list(value) for p in value}
+        places = places[places["id"].astype(str).isin(used)] if used else places
+    facts = catalog.seed_facts() if callable(getattr(catalog, "seed_facts", None)) else {}
+    keys: list[str] = []
+    for column in ("sources", "published_length_source"):
+        if column in frame.columns:
+            for value in frame[column]:
+                keys.extend(str(k) for k in (value if _is_list(value) else [value])
+                            if isinstance(k, str) and k)  # fmt: skip
+    sources = []
+    for key in sorted(set(keys)):
+        fact = facts.get(key, {})
+        if fact.get("url"):
+            sources.append(Source(str(fact.get("title") or key), str(fact["url"])))
+        elif fact:
+            what = fact.get("what") or fact.get("title") or key
+            sources.append(Source(f"{what} — {fact.get('citation', 'seed ' + key)}"))
+        else:
+            sources.append(Source(key))
     return places, sources
 
 
@@ -73,11 +95,7 @@ def _analyse(
     analysis: pd.DataFrame = analyze(frame, boundaries=layer, focus=tuple(focus),
                                      bands_km=bands_km, min_piece_km=min_piece_km)  # fmt: skip
     pieces = transits(frame, boundaries=layer, min_piece_km=min_piece_km)
-    places, sources = _catalog_extras() if not routes else (None, [])
-    if places is not None and "places" in frame.columns and "id" in places.columns:
-        # only the places the routes refer to (stations, terminals, border posts on them)
-        used = {str(p) for value in frame["places"] if _is_list(value) for p in value}
-        places = places[places["id"].astype(str).isin(used)] if used else places
+    places, sources = _catalog_extras(frame) if not routes else (None, [])
     return {"analysis": analysis, "routes": frame, "transits": pieces, "boundaries": layer,
             "places": places, "sources": sources}  # fmt: skip
 

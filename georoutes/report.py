@@ -137,13 +137,13 @@ def _nice_step(span: float, target_ticks: int = 6) -> float:
 
 def _chart(analysis: pd.DataFrame, colours: dict[str, str], state_names: dict[str, str]) -> Markup:
     """Return the stacked bar chart (inline SVG) of km by state for every route."""
-    width, left, right, top, bar_height, gap = 960, 250, 70, 12, 18, 8
+    width, left, right, top, bar_height, gap = 1000, 300, 70, 12, 18, 8
     plot_width = width - left - right
     lengths = [_number(v) or 0.0 for v in analysis["length_km"]]
     longest = max(lengths, default=0.0) or 1.0
     step = _nice_step(longest)
     scale = plot_width / (math.ceil(longest / step) * step)
-    bars = []
+    bars: list[dict[str, Any]] = []
     for i, (route_id, row) in enumerate(analysis.iterrows()):
         km_by_state = {str(k): float(v) for k, v in (row["km_by_state"] or {}).items()}
         order = [str(s) for s in _as_list(row["states"]) if str(s) in km_by_state]
@@ -161,7 +161,7 @@ def _chart(analysis: pd.DataFrame, colours: dict[str, str], state_names: dict[st
         name = _name(route_id, row)
         bars.append({
             "id": str(route_id), "name": name,
-            "label": name if len(name) <= 38 else name[:37] + "…",
+            "label": name if len(name) <= 42 else name[:41] + "…",  # ~7 px a character
             "y": top + i * (bar_height + gap), "segments": segments,
             "end": round(left + lengths[i] * scale, 2), "length_km": lengths[i],
         })  # fmt: skip

@@ -15,6 +15,8 @@ HOSTILE_IMG = "<img src=x onerror=alert(1)>"
 HOSTILE_SCRIPT = "</script><script>alert(1)</script>"
 HOSTILE_JS = "`${alert(3)}` \\x3cimg src=x onerror=alert(4)\\x3e {{ 7*7 }}"
 HOSTILE_PLACE = "<svg onload=alert(5)>"
+#: Jinja2 syntax that prints "canary-evaluated" if a template engine ever evaluates it.
+CANARY = '{{ "canary" ~ "-evaluated" }}{% if true %}CANARY{{ 40 + 2 }}{% endif %}'
 
 
 def _route(rid, name, kind, status, coords, states, km_by_state, offshore_km, crossings):
@@ -57,7 +59,7 @@ def make_hand_scenario():
                {"RUS": 5.0, "USA": 3.5}, 2987.25,
                [{"from": "RUS", "to": "USA", "via": "sea", "lon": -150.0, "lat": 59.5,
                  "km": 2992.25}]),
-        _route("evil", HOSTILE_JS, "<b>bold kind</b>", "operating",
+        _route("evil", HOSTILE_JS, "<b>bold kind</b> {{ 6*6 }}", "operating",
                [(126.9, 37.5), (129.0, 35.1)], ["KOR"], {"KOR": 325.5}, 0.0, []),
     ]  # fmt: skip
     frame = pd.DataFrame(rows)
@@ -71,7 +73,7 @@ def make_hand_scenario():
     pieces = []
     for row in rows:
         line, start = row["geometry"], 0.0
-        states = [s for s in row["states"]]
+        states = list(row["states"])
         n = len(states)
         for seq, state in enumerate(states):
             km = row["km_by_state"][state]
@@ -88,13 +90,15 @@ def make_hand_scenario():
         geometry="geometry", crs="EPSG:4326",
     )  # fmt: skip
     places = gpd.GeoDataFrame(
-        {"name": ["Vladivostok", "Khasan", HOSTILE_PLACE], "kind": ["terminal", "border post", "x"],
+        {"name": ["Vladivostok", "Khasan", HOSTILE_PLACE],
+         "kind": ["terminal", "border post", CANARY],
          "geometry": [shapely.Point(131.9, 43.1), shapely.Point(130.78, 42.43),
                       shapely.Point(127.0, 37.5)]},
         crs="EPSG:4326",
     )  # fmt: skip
     return SimpleNamespace(analysis=analysis, routes=routes, transits=transits,
-                           crossings=crossings, places=places)  # fmt: skip
+                           crossings=crossings, places=places,
+                           hostile=[HOSTILE_IMG, HOSTILE_SCRIPT, HOSTILE_JS, HOSTILE_PLACE])
 
 
 @pytest.fixture(scope="session")

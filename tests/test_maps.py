@@ -1,0 +1,446 @@
+"""Content tests of the web map, the static figure, the report and the map/report commands.
+
+The rendering tests use the hand-made scenario of conftest.py (known figures, hostile names);
+the command tests run the real pipeline (read_routes -> analyze -> transits -> render) on a small
+GeoJSON file. The same pages are opened in a real browser in test_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import folium
+import pytest
+from click.testing import CliRunner
+from markupsafe import Markup
+
+import georoutes
+from georoutes.errors import GeorouteError, UnknownStateError
+from georoutes.maps import KIND_COLOURS, map_html, png_bytes, route_figure, route_map
+from georoutes.report import Source, build_report
+
+FMT = "{:,.1f}".format
+
+
+def _js_text(text: str) -> str:
+    """What a user's string looks like in the page: HTML-escaped, JS-literal characters too."""
+    table = {"\\": "&#92;", "`": "&#96;", "$": "&#36;", "{": "&#123;", "}": "&#125;"}
+    return str(Markup.escape(text)).translate(str.maketrans(table))
+
+
+def _children(element):
+    for child in element._children.values():
+        yield child
+        yield from _children(child)
+
+
+def _polylines(m: folium.Map, cls: str) -> dict[int, folium.PolyLine]:
+    out = {}
+    for child in _children(m):
+        if isinstance(child, folium.PolyLine) and cls in (child.options.get("className") or ""):
+            found = re.search(rf"{cls}-(\d+)", child.options["className"])
+            out[int(found.group(1)) if found else len(out)] = child
+    return out
+
+
+@pytest.fixture(scope="module")
+def hand_map(hand_scenario, boundaries):
+    sc = hand_scenario
+    return route_map(sc.analysis, sc.routes, transits=sc.transits, crossings=sc.crossings,
+                     boundaries=boundaries, places=sc.places, tiles=None)
+
+
+@pytest.fixture(scope="module")
+def hand_html(hand_map):
+    return map_html(hand_map)
+
+
+@pytest.fixture(scope="module")
+def hand_report(hand_scenario, boundaries):
+    sc = hand_scenario
+    return build_report(
+        sc.analysis, sc.routes, transits=sc.transits, crossings=sc.crossings,
+        boundaries=boundaries, places=sc.places, tiles=None,
+        sources=[Source("Natural Earth", "https://www.naturalearthdata.com/"),
+                 Source("evil link", "javascript:alert(6)")],
+        extra_sections=[("Economics", Markup("<table class='econ'><tr><td>1</td></tr></table>")),
+                        ("Plain text", "<b>not bold</b>")],
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------- the map
+
+
+def test_one_route_layer_per_route_grouped_by_kind(hand_map, hand_scenario):
+    routes = _polylines(hand_map, "georoutes-route")
+    assert sorted(routes) == list(range(len(hand_scenario.analysis)))
+    kinds = {i: hand_scenario.analysis["kind"].iloc[i] for i in routes}
+    for i, line in routes.items():
+        expected = KIND_COLOURS.get(kinds[i])
+        if expected:
+            assert line.options["color"] == expected
+    assert routes[0].options["color"] != routes[1].options["color"]  # pipeline vs rail
+
+
+def test_dashed_unless_operating(hand_map, hand_scenario):
+    status = dict(zip(hand_scenario.routes["id"], hand_scenario.routes["status"], strict=True))
+    for i, line in _polylines(hand_map, "georoutes-route").items():
+        operating = status[hand_scenario.analysis.index[i]] == "operating"
+        assert (line.options.get("dashArray") is None) == operating
+
+
+def test_layers_and_controls_present(hand_html):
+    for name in ("Countries", "Focus: CHN (China)", "CHN: within 50 km", "Route pieces by state",
+                 "Routes: pipeline", "Routes: rail", "Routes: shipping", "Border crossings",
+                 "Places"):
+        assert json.dumps(name) in hand_html, name
+    assert "L.control.layers" in hand_html
+    assert "L.control.scale" in hand_html
+    assert "L.Control.Measure" in hand_html
+    assert "fitBounds" in hand_html
+    assert 'class="georoutes-legend leaflet-control"' in hand_html
+    assert hand_html.count('"className": "georoutes-crossing"') == 4
+
+
+def test_pieces_and_places_layers(hand_map, hand_scenario):
+    layers = {c.layer_name: c for c in _children(hand_map) if isinstance(c, folium.GeoJson)}
+    pieces = layers["Route pieces by state"].data["features"]
+    assert len(pieces) == len(hand_scenario.transits)  # 3 + 2 + 2 + 1 pieces
+    colours = {f["properties"]["colour"] for f in pieces}
+    assert len(colours) == 5  # RUS, PRK, KOR, CHN, USA
+    assert "PRK: 700.5 km (km 120.2 to 820.8)" in pieces[1]["properties"]["tooltip"]
+    places = layers["Places"].data["features"]
+    assert [f["properties"]["tooltip"] for f in places][:2] == ["Vladivostok", "Khasan"]
+    assert "<td>border post</td>" in places[1]["properties"]["popup"]
+    assert not layers["Places"].show
+    assert not layers["Route pieces by state"].show
+
+
+def test_popups_and_tooltips_carry_the_figures(hand_html, hand_scenario):
+    a = hand_scenario.analysis
+    pipe = a.loc["pipe"]
+    assert f"{FMT(pipe['length_km'])} km" in hand_html  # tooltip and popup
+    for code, km in pipe["km_by_state"].items():
+        assert f"<td>{code}</td><td>{FMT(km)}</td>" in hand_html
+    assert "RUS → PRK → KOR" in hand_html
+    assert "within 50 km</th><td>40.5 km" in hand_html  # exposure of the pipeline to CHN
+    # crossing popups: "RUS → PRK", km along the route, via
+    assert '<span class="georoutes-crossing-states">RUS → PRK</span>' in hand_html
+    assert f"km {FMT(120.25)} along the route, via land" in hand_html
+    assert "Russia → Dem. Rep. Korea" in hand_html  # names from the boundary layer
+    assert "RUS → USA" in hand_html
+    assert "via sea" in hand_html
+
+
+def test_hostile_names_are_text_everywhere(hand_html, hand_scenario):
+    for text in hand_scenario.hostile:
+        assert text not in hand_html
+        as_json = _js_text(text).replace("&", "\\u0026")  # in GeoJSON properties (tojson)
+        assert _js_text(text) in hand_html or as_json in hand_html, text
+    assert re.search(r"<img\b", hand_html) is None
+    assert re.search(r"<svg onload", hand_html) is None
+    assert "`${alert" not in hand_html
+    assert "\\x3cimg" not in hand_html
+    # folium/branca re-parse rendered elements as jinja2 templates: braces must not survive
+    assert "{{ 7*7 }}" not in hand_html
+    assert "49" not in hand_html.split("alert(4)")[1][:80]
+    assert "{{ 6*6 }}" not in hand_html
+    assert "&#123;&#123; 6*6 &#125;&#125;" in hand_html
+    # a place's kind with jinja2 syntax stays text
+    assert "canary-evaluated" not in hand_html
+    assert "CANARY42" not in hand_html
+    # every <script> block is closed by its own </script>: no name closed one early
+    assert hand_html.count("<script") == hand_html.count("</script>")
+    # layer names reach Leaflet's control (which uses innerHTML) escaped
+    legend = hand_html.split('class="georoutes-legend leaflet-control">')[1][:3000]
+    assert "&lt;b&gt;bold kind&lt;/b&gt; &#123;&#123; 6*6 &#125;&#125;</div>" in legend
+    assert "</b> 36" not in legend
+    name = "Routes: &lt;b&gt;bold kind&lt;/b&gt; &#123;&#123; 6*6 &#125;&#125;"
+    assert json.dumps(name).replace("&", "\\u0026") in hand_html  # jinja2's tojson
+
+
+def test_antimeridian_route_is_one_continuous_line(hand_map, hand_scenario):
+    i = list(hand_scenario.analysis.index).index("ship")
+    line = _polylines(hand_map, "georoutes-route")[i]
+    lons = [lon for part in line.locations for _lat, lon in part]
+    assert min(lons) > 150.0
+    assert max(lons) < 215.0
+    steps = [abs(b - a) for a, b in zip(lons, lons[1:], strict=False)]
+    assert max(steps) < 5.0
+    assert len(lons) > 4  # densified along the geodesics for display
+
+
+def test_boundaries_are_clipped_to_the_view_and_simplified(hand_map, boundaries):
+    layer = next(c for c in _children(hand_map)
+                 if isinstance(c, folium.GeoJson) and c.layer_name == "Countries")  # fmt: skip
+    features = layer.data["features"]
+    assert 10 < len(features) < len(boundaries)
+    codes = {f["properties"]["code"] for f in features}
+    assert {"CHN", "PRK", "KOR", "RUS", "JPN", "USA"} <= codes
+    assert "FRA" not in codes
+    assert "BRA" not in codes
+    n_coords = sum(len(json.dumps(f["geometry"])) for f in features)
+    assert n_coords < 1_500_000
+
+
+def test_focus_band_surrounds_the_focus_state(hand_map):
+    def layer(name):
+        return next(c for c in _children(hand_map)
+                    if isinstance(c, folium.GeoJson) and c.layer_name == name)  # fmt: skip
+
+    import shapely
+
+    focus = shapely.geometry.shape(layer("Focus: CHN (China)").data["features"][0]["geometry"])
+    band = shapely.geometry.shape(layer("CHN: within 50 km").data["features"][0]["geometry"])
+    assert band.area > focus.area
+    assert band.buffer(0.05).contains(focus)
+
+
+def test_folium_template_injection_is_neutralised(hand_scenario, boundaries):
+    # branca renders every element's output again as a jinja2 template (folium 0.20): a name
+    # such as this one would run Python while the map is being written, were it passed as is.
+    import os
+
+    sc = hand_scenario
+    analysis = sc.analysis.copy()
+    analysis.loc["rail", "name"] = "{{ cycler.__init__.__globals__.os.getpid() }}"
+    html = map_html(route_map(analysis, sc.routes, boundaries=boundaries, tiles=None,
+                              bands_km=()))  # fmt: skip
+    assert str(os.getpid()) not in html
+    assert "&#123;&#123; cycler.__init__.__globals__.os.getpid() &#125;&#125;" in html
+    with pytest.raises(GeorouteError, match="single braces"):
+        route_map(sc.analysis, sc.routes, boundaries=boundaries, tiles="https://x/{{ 1 }}/{z}")
+
+
+def test_tiles(hand_scenario, boundaries):
+    sc = hand_scenario
+    html = map_html(route_map(sc.analysis, sc.routes, boundaries=boundaries, bands_km=()))
+    assert "basemaps.cartocdn.com/light_all" in html
+    assert "insert your API key" not in html
+    assert "CARTO" in html  # attribution
+    osm = map_html(route_map(sc.analysis, sc.routes, boundaries=boundaries, bands_km=(),
+                             tiles="OpenStreetMap"))  # fmt: skip
+    assert "tile.openstreetmap.org" in osm
+    with pytest.raises(GeorouteError, match="unknown tiles 'no-such-tiles'"):
+        route_map(sc.analysis, sc.routes, boundaries=boundaries, tiles="no-such-tiles")
+
+
+def test_no_tiles_draws_land_and_sea(hand_html):
+    assert "basemaps" not in hand_html
+    assert "tile.openstreetmap" not in hand_html
+    assert ".leaflet-container { background: #dfe9f2; }" in hand_html
+    assert '"fillOpacity": 1.0' in hand_html  # countries filled: the map reads with no tiles
+
+
+def test_focus_must_be_in_the_boundary_layer(hand_scenario, boundaries):
+    sc = hand_scenario
+    with pytest.raises(UnknownStateError, match=r"'CHX'.*did you mean CHN"):
+        route_map(sc.analysis, sc.routes, boundaries=boundaries, focus=["CHX"])
+
+
+def test_route_missing_from_routes_layer_is_an_error(hand_scenario, boundaries):
+    sc = hand_scenario
+    with pytest.raises(GeorouteError, match=r"'pipe'.*not in the routes layer"):
+        route_map(sc.analysis, sc.routes[sc.routes["id"] != "pipe"], boundaries=boundaries)
+
+
+def test_page_assets_are_pinned_and_on_npm(hand_html):
+    from _assets import ASSETS, page_urls
+
+    urls = page_urls(hand_html)
+    assert urls, "folium links its scripts and stylesheets"
+    for url in urls:
+        assert any(url == a.prefix or url.startswith(a.prefix) for a in ASSETS), url
+    assert "glyphicons" not in hand_html
+    assert "awesome.rotate" not in hand_html
+
+
+def test_static_figure(hand_scenario, boundaries, tmp_path):
+    sc = hand_scenario
+    fig = route_figure(sc.analysis, sc.routes, crossings=sc.crossings, boundaries=boundaries,
+                       places=sc.places)  # fmt: skip
+    ax = fig.axes[0]
+    assert len(ax.get_lines()) == len(sc.analysis)  # one line per route part
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert {"pipeline", "rail", "shipping", "not operating", "border crossing"} <= set(labels)
+    png = png_bytes(fig, dpi=60)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(png) > 10_000
+
+
+# ---------------------------------------------------------------------------------- the report
+
+
+def test_report_table_rows_and_columns(hand_report, hand_scenario):
+    table = hand_report.split('id="comparison-table"')[1].split("</table>")[0]
+    assert table.count("<tr data-route-id=") == len(hand_scenario.analysis)
+    for label in ("length km", "km RUS", "km PRK", "offshore km", "CHN inside km", "CHN ≤50 km",
+                  "CHN nearest km", "crossings"):
+        assert f">{label}</th>" in table, label
+    pipe = hand_scenario.analysis.loc["pipe"]
+    assert f'data-sort="{float(pipe["length_km"])!r}">{FMT(pipe["length_km"])}</td>' in table
+
+
+def test_report_chart_bars_are_proportional(hand_report, hand_scenario):
+    svg = hand_report.split('<svg xmlns="http://www.w3.org/2000/svg" class="georoutes-chart"')[1]
+    svg = svg.split("</svg>")[0]
+    bars = svg.split('<g class="bar"')[1:]
+    assert len(bars) == len(hand_scenario.analysis)
+    widths = {}
+    for bar in bars:
+        rid = re.search(r'data-route-id="([^"]+)"', bar).group(1)
+        found = re.findall(r'<rect x="[^"]+" y="[^"]+" width="([^"]+)"', bar)
+        widths[rid] = sum(float(w) for w in found)
+    a = hand_scenario.analysis
+    ratio = widths["ship"] / widths["pipe"]
+    assert ratio == pytest.approx(a.loc["ship", "length_km"] / a.loc["pipe", "length_km"], rel=1e-3)
+    assert "PRK: 700.5 km" in svg
+
+
+def test_report_crossings_method_sources_and_hooks(hand_report, hand_scenario):
+    crossings = hand_report.split('id="crossings-table"')[1].split("</table>")[0]
+    assert crossings.count("<tr><td") == sum(len(c) for c in hand_scenario.analysis["crossings"])
+    method = hand_report.split('id="method"')[1]
+    assert "Natural Earth admin-0 (test), version 5.1.1" in method
+    assert "(50 km)" in method
+    assert "WGS84" in method
+    assert '<a href="https://www.naturalearthdata.com/"' in method
+    assert 'href="javascript:' not in hand_report
+    assert "<li>evil link</li>" in method
+    assert "<table class='econ'>" in hand_report  # Markup kept as markup
+    assert "&lt;b&gt;not bold&lt;/b&gt;" in hand_report  # plain str escaped
+
+
+def test_report_hostile_names_and_no_remote_scripts(hand_report, hand_scenario):
+    outside_map = re.sub(r'srcdoc="[^"]*"', 'srcdoc=""', hand_report)
+    for text in hand_scenario.hostile:
+        if "<" in text:
+            assert text not in hand_report
+    for text in hand_scenario.analysis["name"]:  # route names: in the table and the chart
+        assert f">{Markup.escape(text)}<" in outside_map  # shown as text, exactly
+    assert outside_map.count(f">{Markup.escape(hand_scenario.hostile[0])}<") >= 3  # table, chart
+    assert "{{ 7*7 }}</td>" in outside_map  # rendered once by jinja2: braces are just text
+    assert re.search(r"<img\b", outside_map) is None
+    assert re.search(r"<script\b[^>]*\bsrc=", outside_map) is None  # only the inline sorter
+    assert outside_map.count("<script") == 1
+    assert "canary-evaluated" not in hand_report
+    assert "CANARY42" not in hand_report
+
+
+def test_report_embeds_the_whole_map(hand_report, hand_html):
+    import html as html_lib
+
+    srcdoc = html_lib.unescape(re.search(r'srcdoc="([^"]*)"', hand_report).group(1))
+    assert srcdoc.count("georoutes-route georoutes-route-") == hand_html.count(
+        "georoutes-route georoutes-route-")
+    assert len(hand_report.encode()) < 5_000_000
+
+
+# ---------------------------------------------------------------------------------- commands
+
+ROUTES_GEOJSON = {
+    "type": "FeatureCollection",
+    "features": [
+        {"type": "Feature",
+         "properties": {"id": "tkr", "name": "Trans-Korean <Railway>", "kind": "rail",
+                        "status": "proposed"},
+         "geometry": {"type": "LineString",
+                      "coordinates": [[129.04, 35.12], [126.98, 37.56], [126.55, 37.97],
+                                      [125.75, 39.03], [129.80, 42.95], [130.70, 42.30],
+                                      [131.90, 43.10]]}},
+        {"type": "Feature",
+         "properties": {"id": "bering", "name": "Anadyr–Kotzebue", "kind": "shipping",
+                        "status": "operating"},
+         "geometry": {"type": "LineString",
+                      "coordinates": [[177.5, 64.73], [-175.0, 65.2], [-168.5, 65.7],
+                                      [-162.6, 66.9]]}},
+    ],
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def routes_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("routes") / "routes.geojson"
+    path.write_text(json.dumps(ROUTES_GEOJSON), encoding="utf-8")
+    return path
+
+
+def _run(*args: str):
+    from georoutes.cli import cli
+
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_map_command_writes_map_and_png(routes_file, tmp_path):
+    out, png = tmp_path / "m" / "routes.html", tmp_path / "routes.png"
+    result = _run("map", str(routes_file), "--focus", "CHN", "--bands", "50", "--out", str(out),
+                  "--tiles", "none", "--png", str(png))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert html.count('"className": "georoutes-route georoutes-route-') == 2
+    assert "Trans-Korean &lt;Railway&gt;" in html
+    assert "basemaps" not in html
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    # the map shows the analysis' figures
+    analysis = georoutes.analyze(str(routes_file), focus=["CHN"], bands_km=[50])
+    assert f"{FMT(analysis.loc['tkr', 'length_km'])} km" in html
+    assert analysis.loc["bering", "states"] == ["RUS", "USA"]
+    assert "RUS → USA" in html
+
+
+def test_report_command(routes_file, tmp_path):
+    out = tmp_path / "report.html"
+    result = _run("report", str(routes_file), "--focus", "CHN", "--focus", "PRK",
+                  "--bands", "10,50", "--out", str(out))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    for label in ("CHN ≤10 km", "CHN ≤50 km", "PRK inside km", "PRK nearest km"):
+        assert f">{label}</th>" in html
+    assert html.count("<tr data-route-id=") == 2
+    assert out.stat().st_mode & 0o044  # readable by others like any file the user writes
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--focus", "XXX"], "error: focus: unknown state code 'XXX'"),
+        (["--bands", "ten"], "error: --bands: 'ten' is not a number of km"),
+        (["--tiles", "no-such-tiles"], "error: unknown tiles 'no-such-tiles'"),
+    ],
+)
+@pytest.mark.parametrize("command", ["map", "report"])
+def test_command_errors_exit_2_with_one_line_and_no_file(routes_file, tmp_path, command, args,
+                                                         message):
+    out = tmp_path / "out.html"
+    out.write_text("previous", encoding="utf-8")
+    result = _run(command, str(routes_file), *args, "--out", str(out))
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith(message), result.output
+    assert out.read_text(encoding="utf-8") == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.html"]  # no temporary file left
+
+
+def test_command_error_on_a_missing_routes_file(tmp_path):
+    result = _run("map", str(tmp_path / "nope.geojson"), "--out", str(tmp_path / "m.html"))
+    assert result.exit_code == 2
+    assert result.output.startswith("error: ")
+    assert "nope.geojson" in result.output
+    assert not (tmp_path / "m.html").exists()
+
+
+@pytest.mark.slow
+def test_builtin_catalog_report_is_under_5_mb(tmp_path):
+    from georoutes._data import layers_dir
+
+    if not list((layers_dir() / "routes").glob("*.geojson")):
+        pytest.skip("no built-in routes in layers/routes/ yet")
+    out = tmp_path / "report.html"
+    result = _run("report", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    size = out.stat().st_size
+    assert 100_000 < size < 5_000_000, size
+    assert Path(out).read_text(encoding="utf-8").count("<tr data-route-id=") >= 1
