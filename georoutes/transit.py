@@ -341,7 +341,8 @@ def _piece_geometry(seg: Segments, a: float, b: float) -> shapely.Geometry:
         t1 = (s1 - seg.g0[i]) / seg.len_m[i] if seg.len_m[i] > 0 else 1.0
         p0 = (seg.x0[i] + t0 * (seg.x1[i] - seg.x0[i]), seg.y0[i] + t0 * (seg.y1[i] - seg.y0[i]))
         p1 = (seg.x0[i] + t1 * (seg.x1[i] - seg.x0[i]), seg.y0[i] + t1 * (seg.y1[i] - seg.y0[i]))
-        if seg.piece[i] != last_piece or not cur or cur[-1] != p0:
+        if (seg.piece[i] != last_piece or not cur
+                or abs(cur[-1][0] - p0[0]) > 1e-9 or abs(cur[-1][1] - p0[1]) > 1e-9):
             if len(cur) >= 2:
                 lines.append(cur)
             cur = [p0]
