@@ -177,10 +177,11 @@ def report_command(routes: tuple[Path, ...], focus: tuple[str, ...], boundaries:
     With no ROUTES, compares the built-in catalog.
     """
     from georoutes.maps import write_atomic
-    from georoutes.report import build_report
+    from georoutes.report import build_report, scenario_sections
 
     data = _analyse(routes, focus=focus, bands=bands, boundaries=boundaries,
                     code_column=code_column, min_piece_km=min_piece_km)  # fmt: skip
-    html = build_report(**data, tiles=_tiles(tiles), title=title)
+    html = build_report(**data, tiles=_tiles(tiles), title=title,
+                        extra_sections=scenario_sections(data["analysis"]))
     write_atomic(out, html.encode("utf-8"))
     click.echo(f"wrote {out} ({len(html.encode('utf-8')) / 1e6:.1f} MB)", err=True)

@@ -301,3 +301,38 @@ def write_report(path: str | os.PathLike[str], analysis: pd.DataFrame,
     """Build the report (see :func:`build_report`) and write it to ``path`` atomically."""
     html = build_report(analysis, routes, **kwargs)
     return write_atomic(path, html.encode("utf-8"))
+
+
+def scenario_sections(analysis: pd.DataFrame) -> list[tuple[str, Markup]]:
+    """Return the seed scenario's answers as report sections (empty when they do not apply).
+
+    The tables come from :func:`georoutes.compare.seed_scenario` (fees, costs, exposure of the
+    pipeline options; km by Russia / China / others / sea for the Busan → Europe corridors);
+    here they are only rendered, every cell escaped by pandas.
+    """
+    from georoutes.compare import seed_scenario
+
+    try:
+        tables = seed_scenario(analysis)
+    except Exception:  # a user's routes without the seed ids: no scenario section
+        return []
+    out: list[tuple[str, Markup]] = []
+    for table in tables.values():
+        if table.empty:
+            continue
+        parts = []
+        if table.attrs.get("question"):
+            parts.append(Markup("<p><em>{}</em></p>").format(table.attrs["question"]))
+        answers = table.attrs.get("answers") or []
+        if answers:
+            items = Markup("").join(Markup("<li>{}</li>").format(a) for a in answers)
+            parts.append(Markup("<ul>{}</ul>").format(items))
+        shown = table.copy()
+        for col in shown.columns:
+            if pd.api.types.is_float_dtype(shown[col]):
+                shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else f"{v:,.1f}")
+        parts.append(Markup(shown.to_html(escape=True, classes="scenario", border=0)))
+        if table.attrs.get("note"):
+            parts.append(Markup("<p class='note'>{}</p>").format(table.attrs["note"]))
+        out.append((str(table.attrs.get("title", "Scenario")), Markup("").join(parts)))
+    return out
