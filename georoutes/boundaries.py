@@ -43,6 +43,7 @@ def _resolve(name_or_path: str | os.PathLike[str] | None) -> tuple[Path, dict[st
     if text in registry:
         meta = dict(registry[text])
         meta.setdefault("key", text)
+        meta["builtin"] = "yes"
         return layers_dir() / "boundaries" / meta["file"], meta
     path = Path(text)
     if not path.exists():
@@ -113,7 +114,10 @@ def load_boundaries(path_or_name: str | os.PathLike[str] | None = None, *,
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    layer = _read_layer(path, code_column=code_column, name_column=name_column)
+    # Shipped layers were repaired and checked when they were built (scripts/): skip the
+    # validity test, which costs seconds on the high-resolution layers.
+    layer = _read_layer(path, code_column=code_column, name_column=name_column,
+                        trusted=meta.get("builtin") == "yes")
     layer.attrs["name"] = meta.get("name", path.name)
     layer.attrs["version"] = meta.get("version", "")
     layer.attrs["key"] = meta.get("key", str(path))
@@ -123,7 +127,8 @@ def load_boundaries(path_or_name: str | os.PathLike[str] | None = None, *,
     return layer
 
 
-def _read_layer(path: Path, *, code_column: str, name_column: str | None) -> gpd.GeoDataFrame:
+def _read_layer(path: Path, *, code_column: str, name_column: str | None,
+                trusted: bool = False) -> gpd.GeoDataFrame:
     try:
         if path.suffix.lower() == ".parquet":
             raw = gpd.read_parquet(path)
@@ -154,7 +159,7 @@ def _read_layer(path: Path, *, code_column: str, name_column: str | None) -> gpd
                             "a boundary layer needs Polygon or MultiPolygon")
     if problems:
         raise BoundaryError("\n".join(problems))
-    geoms = [polygonal(g) for g in raw.geometry.values]
+    geoms = list(raw.geometry.values) if trusted else [polygonal(g) for g in raw.geometry.values]
     names = raw[name_column].astype(str) if name_column and name_column in raw else \
         raw[code_column].astype(str)
     frame = gpd.GeoDataFrame({"code": raw[code_column].astype(str).str.strip(),

@@ -149,7 +149,7 @@ def _chunks(runs: RouteRuns) -> _Chunks:
 
 def _candidates(ch: _Chunks, which: IntArray, edges: _FocusEdges,
                 radius_km: float | FloatArray) -> tuple[IntArray, IntArray]:
-    """Return CSR (offsets, edge ids) of the focus edges near each chunk in ``which``."""
+    """Return CSR (offsets, run ids) of the focus edge runs near each chunk in ``which``."""
     pad_lat = radius_km / _KM_PER_DEG_LAT
     lo = ch.miny[which] - pad_lat
     hi = ch.maxy[which] + pad_lat
@@ -169,12 +169,15 @@ def _candidates(ch: _Chunks, which: IntArray, edges: _FocusEdges,
     qi = np.concatenate(qi_all)
     ri = np.concatenate(ri_all)
     pairs = np.unique(np.column_stack([qi, ri]), axis=0) if qi.size else np.zeros((0, 2), int)
-    qi, ri = pairs[:, 0], pairs[:, 1]
-    n_edges = edges.run_stop[ri] - edges.run_start[ri]
-    counts = np.bincount(qi, weights=n_edges, minlength=which.size).astype(np.int64)
-    offsets = np.r_[0, np.cumsum(counts)]
-    ids = np.repeat(edges.run_start[ri], n_edges) + _ragged(n_edges)
-    return offsets, ids
+    return _run_csr(pairs, which.size)
+
+
+def _run_csr(pairs: IntArray, n_chunks: int) -> tuple[IntArray, IntArray]:
+    """Return CSR (offsets, run ids) from (chunk, run) pairs sorted by chunk."""
+    order = np.argsort(pairs[:, 0], kind="stable")
+    pairs = pairs[order]
+    counts = np.bincount(pairs[:, 0], minlength=n_chunks).astype(np.int64)
+    return np.r_[0, np.cumsum(counts)], pairs[:, 1].astype(np.int64)
 
 
 def _ragged(counts: IntArray) -> IntArray:
@@ -184,35 +187,48 @@ def _ragged(counts: IntArray) -> IntArray:
     return np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
 
 
-def _distance_km(p: FloatArray, owner_chunk: IntArray, offsets: IntArray, edge_ids: IntArray,
+def _distance_km(p: FloatArray, owner_chunk: IntArray, offsets: IntArray, run_ids: IntArray,
                  edges: _FocusEdges) -> FloatArray:
-    """Return the distance (km) from each point to the nearest candidate edge of its chunk."""
+    """Return the distance (km) from each point to the nearest candidate edge of its chunk.
+
+    ``offsets``/``run_ids`` list, per chunk, the runs of edges to consider. Each run's bounding
+    sphere bounds its distance from a point below (centre distance minus radius) and above
+    (plus radius); only runs whose lower bound beats the point's best upper bound are measured
+    edge by edge.
+    """
     out = np.full(p.shape[0], np.inf)
     counts = offsets[owner_chunk + 1] - offsets[owner_chunk]
-    order = np.arange(p.shape[0])
-    # Batch by points so that the pair arrays stay bounded in memory.
     cum = np.cumsum(counts)
     start = 0
     while start < p.shape[0]:
         base = cum[start - 1] if start else 0
-        stop = int(np.searchsorted(cum, base + _PAIR_BATCH, side="right"))
-        stop = max(stop, start + 1)
-        pts = order[start:stop]
+        stop = max(int(np.searchsorted(cum, base + _PAIR_BATCH, side="right")), start + 1)
+        pts = np.arange(start, stop)
         c = counts[pts]
-        if c.sum():
-            pair_pt = np.repeat(pts, c)
-            pair_edge = edge_ids[np.repeat(offsets[owner_chunk[pts]], c) + _ragged(c)]
-            a = edges.a[pair_edge]
-            v = edges.b[pair_edge] - a
-            w = p[pair_pt] - a
-            vv = np.einsum("ij,ij->i", v, v)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                t = np.clip(np.where(vv > 0, np.einsum("ij,ij->i", w, v) / vv, 0.0), 0.0, 1.0)
-            d = np.sqrt(np.einsum("ij,ij->i", w - t[:, None] * v, w - t[:, None] * v))
-            best = np.full(p.shape[0], np.inf)
-            np.minimum.at(best, pair_pt, d)
-            out[pts] = best[pts]
         start = stop
+        if not c.sum():
+            continue
+        pair_pt = np.repeat(pts, c)
+        pair_run = run_ids[np.repeat(offsets[owner_chunk[pts]], c) + _ragged(c)]
+        centre_gap = np.linalg.norm(p[pair_pt] - edges.run_centre[pair_run], axis=1)
+        upper = np.full(p.shape[0], np.inf)
+        np.minimum.at(upper, pair_pt, centre_gap + edges.run_radius[pair_run])
+        keep = centre_gap - edges.run_radius[pair_run] <= upper[pair_pt]
+        pair_pt, pair_run = pair_pt[keep], pair_run[keep]
+        n_edges = edges.run_stop[pair_run] - edges.run_start[pair_run]
+        pair_pt = np.repeat(pair_pt, n_edges)
+        pair_edge = np.repeat(edges.run_start[pair_run], n_edges) + _ragged(n_edges)
+        a = edges.a[pair_edge]
+        v = edges.b[pair_edge] - a
+        w = p[pair_pt] - a
+        vv = np.einsum("ij,ij->i", v, v)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            t = np.clip(np.where(vv > 0, np.einsum("ij,ij->i", w, v) / vv, 0.0), 0.0, 1.0)
+        gap = w - t[:, None] * v
+        d = np.sqrt(np.einsum("ij,ij->i", gap, gap))
+        best = np.full(p.shape[0], np.inf)
+        np.minimum.at(best, pair_pt, d)
+        out[pts] = best[pts]
     # Chord to arc on the mean sphere: arc = 2R asin(c / 2R).
     finite = np.isfinite(out)
     out[finite] = 2 * _MEAN_RADIUS_KM * np.arcsin(np.minimum(out[finite] / (2 * _MEAN_RADIUS_KM),
@@ -284,7 +300,7 @@ def _exposure_one(runs: RouteRuns, ch: _Chunks, edges: _FocusEdges, state: int,
     within = np.zeros((n_routes, bands.size))
     nearest = np.full(n_routes, np.inf)
     all_chunks = np.arange(ch.route.size)
-    offsets, edge_ids = _candidates(ch, all_chunks, edges, d_max + 5.0)
+    offsets, run_ids = _candidates(ch, all_chunks, edges, d_max + 5.0)
     has = (offsets[1:] - offsets[:-1]) > 0
     # Chunks that are inside the focus state also count even if no edge is near (big states).
     seg = runs.seg
@@ -299,8 +315,8 @@ def _exposure_one(runs: RouteRuns, ch: _Chunks, edges: _FocusEdges, state: int,
     b = a + seg.len_m[seg_ids]
     chunk_of = np.repeat(active, seg_counts)
     # Every interval stays within one densified segment, so its points are found on it.
-    da = _eval(runs, seg_ids, a, chunk_of, offsets, edge_ids, edges, state)
-    db = _eval(runs, seg_ids, b, chunk_of, offsets, edge_ids, edges, state)
+    da = _eval(runs, seg_ids, a, chunk_of, offsets, run_ids, edges, state)
+    db = _eval(runs, seg_ids, b, chunk_of, offsets, run_ids, edges, state)
     route = ch.route[chunk_of]
     for _ in range(64):
         if a.size == 0:
@@ -334,7 +350,7 @@ def _exposure_one(runs: RouteRuns, ch: _Chunks, edges: _FocusEdges, state: int,
         a, b, da, db, chunk_of, route, seg_ids = (a[split], b[split], da[split], db[split],
                                                   chunk_of[split], route[split], seg_ids[split])
         m = (a + b) / 2.0
-        dm = _eval(runs, seg_ids, m, chunk_of, offsets, edge_ids, edges, state)
+        dm = _eval(runs, seg_ids, m, chunk_of, offsets, run_ids, edges, state)
         a = np.concatenate([a, m])
         b = np.concatenate([m, b])
         da, db = np.concatenate([da, dm]), np.concatenate([dm, db])
@@ -358,13 +374,13 @@ def _linear_fraction(da: FloatArray, db: FloatArray, d: float) -> FloatArray:
 
 
 def _eval(runs: RouteRuns, seg_ids: IntArray, pos: FloatArray, chunk_of: IntArray,
-          offsets: IntArray, edge_ids: IntArray, edges: _FocusEdges, state: int) -> FloatArray:
+          offsets: IntArray, run_ids: IntArray, edges: _FocusEdges, state: int) -> FloatArray:
     lon, lat = runs.seg.point_on(seg_ids, pos)
     inside = runs.state_at(pos, runs.seg.route[seg_ids]) == state
     d = np.zeros(pos.size)
     out = ~inside
     if out.any():
-        d[out] = _distance_km(_ecef(lon[out], lat[out]), chunk_of[out], offsets, edge_ids, edges)
+        d[out] = _distance_km(_ecef(lon[out], lat[out]), chunk_of[out], offsets, run_ids, edges)
     return d
 
 
@@ -420,14 +436,11 @@ def _far_nearest(runs: RouteRuns, ch: _Chunks, index: BoundaryIndex, state: int,
         ci, ri = np.nonzero(gap <= bound[lo:hi, None])
         keep_pairs.append(np.column_stack([lo + ci, ri]))
     pairs = np.concatenate(keep_pairs) if keep_pairs else np.zeros((0, 2), int)
-    n_edges = fine.run_stop[pairs[:, 1]] - fine.run_start[pairs[:, 1]]
-    per_chunk = np.bincount(pairs[:, 0], weights=n_edges, minlength=which.size).astype(np.int64)
-    offsets = np.r_[0, np.cumsum(per_chunk)]
-    edge_ids = np.repeat(fine.run_start[pairs[:, 1]], n_edges) + _ragged(n_edges)
+    offsets, run_ids = _run_csr(pairs, which.size)
     ends = np.concatenate([seg.g0[seg_ids], seg.g0[seg_ids] + seg.len_m[seg_ids]])
     elon, elat = seg.point_on(np.concatenate([seg_ids, seg_ids]), ends)
     local = np.concatenate([pts_chunk, pts_chunk])
-    dist = _distance_km(_ecef(elon, elat), local, offsets, edge_ids, fine)
+    dist = _distance_km(_ecef(elon, elat), local, offsets, run_ids, fine)
     best = np.full(seg.length_m.size, np.inf)
     np.minimum.at(best, ch.route[which][local], dist)
     return best[routes]
