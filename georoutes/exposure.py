@@ -460,12 +460,19 @@ def band_polygons(boundaries: Any, code: str, bands_km: tuple[float, ...]) -> di
                                  "+datum=WGS84 +units=m")
     fwd = pyproj.Transformer.from_crs("EPSG:4326", aeqd, always_xy=True)
     inv = pyproj.Transformer.from_crs(aeqd, "EPSG:4326", always_xy=True)
-    simple = shapely.simplify(geom, 0.01)
+    # Outward bands do not depend on holes (lakes inside the state lie within every band) and
+    # display needs no more than ~1 km detail.
+    shells = shapely.polygons(shapely.get_exterior_ring(shapely.get_parts(geom)))
+    simple = shapely.simplify(shapely.multipolygons(shells), 0.01)
     projected = shapely.transform(simple, lambda xy: np.column_stack(fwd.transform(xy[:, 0],
                                                                                     xy[:, 1])))
     out: dict[str, Any] = {}
     for d in bands_km:
-        grown = shapely.segmentize(shapely.buffer(projected, d * 1000.0, quad_segs=8), 20_000.0)
+        # For display a band's outline needs detail of about 2 % of its width; parts are grown
+        # one by one and merged (buffering an overlapping multipolygon at once is far slower).
+        coarse = shapely.get_parts(shapely.simplify(projected, max(1000.0, d * 20.0)))
+        grown = shapely.union_all(shapely.buffer(coarse, d * 1000.0, quad_segs=4))
+        grown = shapely.segmentize(grown, 20_000.0)
         out[_band_key(d)] = shapely.make_valid(
             shapely.transform(grown, lambda xy: np.column_stack(inv.transform(xy[:, 0],
                                                                               xy[:, 1]))))

@@ -300,7 +300,7 @@ class _Window:
         out: list[tuple[int, object]] = []
         for i, parts in sorted(pieces.items()):
             # the shifted copies do not overlap: no union needed, just one multi-geometry
-            geom = _multi(parts)
+            geom = _drop_small_holes(_multi(parts), tolerance**2)
             geom = shapely.simplify(geom, tolerance, preserve_topology=True)
             polygons = shapely.get_parts(geom)
             big = polygons[shapely.area(polygons) >= tolerance**2]  # sub-pixel islands go
@@ -310,6 +310,20 @@ class _Window:
                                             lambda xy, d=decimals: np.round(xy, d))  # fmt: skip
                 out.append((i, rounded))
         return out
+
+
+def _drop_small_holes(geom: object, min_area: float) -> object:
+    """Return the polygons without holes smaller than ``min_area`` (sub-pixel lakes, for display).
+
+    OpenStreetMap land polygons carry thousands of tiny holes; simplification that preserves
+    topology keeps every one of them.
+    """
+    polygons = shapely.get_parts(geom)
+    kept = []
+    for poly in polygons:
+        holes = [r for r in poly.interiors if shapely.area(shapely.Polygon(r)) >= min_area]
+        kept.append(shapely.Polygon(poly.exterior, holes))
+    return shapely.multipolygons(kept)
 
 
 def _multi(geoms: Sequence[object]) -> object:
