@@ -40,6 +40,7 @@ NE_PLACE_GAPS = {
     "tumangang": 1.0,      # DPRK station; NE's Tumen border puts it ~0.1 km inside RUS
     "khorgos-kaz": 2.0,    # Kazakh village; NE's Khorgos-river border puts it ~1.2 km inside CHN
     "lazarev": 2.0,        # coastal village, ~0.75 km off NE's coastline
+    "sokcho": 1.0,         # GeoNames centre falls in a lagoon cut out of OSM's land polygon
 }
 # Routes whose computed states differ from declared_states only through those places: the
 # route starts at the place, so on NE it begins with a few hundred metres in the neighbour.
@@ -229,7 +230,11 @@ def test_computed_states_match_declared(analysis, routes: gpd.GeoDataFrame,
                                         route_id: str) -> None:
     computed = list(analysis.loc[route_id, "states"])
     declared = list(routes.loc[route_id, "declared_states"])
-    assert computed == NE_STATE_GAPS.get(route_id, declared)
+    # The gaps are Natural Earth's: the default composite layer draws the Tumen border from
+    # OpenStreetMap (Tumangang lands in the DPRK), but Khorgos lies outside its region.
+    on_osm = analysis.attrs["boundaries"]["name"].startswith("OpenStreetMap")
+    gaps = {k: v for k, v in NE_STATE_GAPS.items() if not (on_osm and k == "rail-tkr-east")}
+    assert computed == gaps.get(route_id, declared)
 
 
 def _length_cases() -> list:
