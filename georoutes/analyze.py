@@ -150,6 +150,8 @@ def _layer_meta(layer: gpd.GeoDataFrame) -> dict[str, str]:
             "version": layer.attrs.get("version", "")}
     if layer.attrs.get("key"):
         meta["key"] = str(layer.attrs["key"])
+    if layer.attrs.get("attribution"):
+        meta["attribution"] = str(layer.attrs["attribution"])
     return meta
 
 

@@ -652,6 +652,31 @@ def _places(places: gpd.GeoDataFrame | None, center: float) -> list[dict[str, An
 # The web map
 
 
+def _layer_attribution(layer: gpd.GeoDataFrame) -> str:
+    """Return the HTML attribution a shipped boundary layer requires (ODbL for OSM), or ""."""
+    from georoutes._layers import LAYERS
+
+    key = str(layer.attrs.get("key", ""))
+    return str(LAYERS[key].get("attribution_html", "")) if key in LAYERS else ""
+
+
+class _Attribution(MacroElement):
+    """Adds the boundary layer's required attribution (a constant of ours, not user text)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "GeoroutesAttribution"
+        self.text = text
+
+
 class _Legend(MacroElement):
     """A legend as a Leaflet control; its markup is pre-rendered (escaped) by our templates."""
 
@@ -924,6 +949,10 @@ def route_map(
         focus_colour=_FOCUS_COLOUR,
     )  # fmt: skip
     m.add_child(_Legend(legend, sea=None if tiles else _SEA_COLOUR))
+    attribution = _layer_attribution(boundaries if boundaries is not None else
+                                     _load_boundaries(None))
+    if attribution:
+        m.add_child(_Attribution(attribution))
     MeasureControl(position="topleft", primary_length_unit="kilometers",
                    secondary_length_unit="miles",
                    primary_area_unit="sqkilometers").add_to(m)  # fmt: skip

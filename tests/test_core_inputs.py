@@ -144,7 +144,9 @@ def test_bad_bands(tmp_path):
     assert "--bands: 'abc'" in result.stderr
 
 
-def test_user_boundary_layer_with_named_code_column(tmp_path, boundaries):
+def test_user_boundary_layer_with_named_code_column(tmp_path):
+    # Natural Earth's Tumen: on it this line runs from Russia straight into the DPRK.
+    boundaries = georoutes.load_boundaries("ne")
     sub = boundaries[boundaries["code"].isin(["RUS", "PRK", "CHN"])].rename(
         columns={"code": "ISO"}).to_crs("EPSG:3857")
     path = tmp_path / "b.gpkg"

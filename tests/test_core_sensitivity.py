@@ -31,8 +31,10 @@ def test_deltas_are_zero_against_the_same_layer(routes, boundaries):
     assert not delta["states_changed"]
 
 
-def test_a_changed_layer_moves_the_figures_by_the_right_amount(routes, boundaries):
-    # The same world without the DPRK: its km become offshore, its crossings disappear.
+def test_a_changed_layer_moves_the_figures_by_the_right_amount(routes):
+    # The same world without the DPRK: its km become offshore, its crossings disappear. (On
+    # Natural Earth, where this line runs RUS -> PRK -> KOR without touching China.)
+    boundaries = georoutes.load_boundaries("ne")
     without = boundaries[boundaries["code"] != "PRK"].reset_index(drop=True)
     without.attrs = {"name": "no PRK", "version": "test"}
     row = georoutes.analyze(routes, boundaries=boundaries, focus=["CHN"],
@@ -44,3 +46,14 @@ def test_a_changed_layer_moves_the_figures_by_the_right_amount(routes, boundarie
     assert ("RUS", "PRK") in removed
     assert ("PRK", "KOR") in removed
     assert delta["states_changed"]
+
+
+def test_composite_against_natural_earth_on_the_tumen():
+    # The default layer draws the Tumen from OpenStreetMap: a line from Khasan across the
+    # Friendship Bridge into Tumangang comes far closer to China than on Natural Earth.
+    line = gpd.GeoDataFrame({"id": ["bridge"]}, crs="EPSG:4326", geometry=[
+        shapely.LineString([(130.6425, 42.4361), (130.6399, 42.4218), (130.6343, 42.4100)])])
+    row = georoutes.analyze(line, focus=["CHN"], sensitivity=["ne"]).iloc[0]
+    delta = row["sensitivity"]["ne"]
+    assert row["exposure"]["CHN"]["min_distance_km"] < 2.0
+    assert delta["exposure"]["CHN"]["min_distance_km"] > 5.0  # NE puts China > 5 km further
