@@ -29,7 +29,8 @@ import pandas as pd
 from ._data import layers_dir, seeds_dir
 from .errors import RouteFileError
 
-__all__ = ["catalog", "catalog_paths", "corridor_routes", "corridors", "places", "seed_facts",
+__all__ = ["builtin_routes", "catalog", "catalog_paths", "corridor_routes", "corridors", "places",
+           "seed_facts",
            "sources"]
 
 #: Route layers of the catalog, in the order their rows appear.
@@ -181,3 +182,10 @@ def corridor_routes(corridor_ids: list[str] | None = None, *,
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
     frame.index = pd.Index(frame["id"].to_list())
     return frame
+
+
+def builtin_routes() -> gpd.GeoDataFrame:
+    """Return every built-in route followed by every corridor, ready for :func:`analyze`."""
+    routes = catalog()
+    both = pd.concat([routes, corridor_routes(routes=routes)])
+    return gpd.GeoDataFrame(both.reset_index(drop=True), geometry="geometry", crs="EPSG:4326")

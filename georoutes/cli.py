@@ -114,13 +114,9 @@ def load_inputs(routes: tuple[Path, ...]) -> Any:
     """Return the routes to analyse: the given files, or the built-in catalog."""
     if routes:
         return list(routes)
-    import geopandas as gpd
+    from .catalog import builtin_routes
 
-    from .catalog import catalog, corridor_routes
-
-    routes = catalog()
-    both = pd.concat([routes, corridor_routes(routes=routes)])
-    return gpd.GeoDataFrame(both.reset_index(drop=True), geometry="geometry", crs="EPSG:4326")
+    return builtin_routes()
 
 
 def boundaries_arg(value: str | None) -> Any:

@@ -860,47 +860,11 @@ def seed_scenario(
 
 
 def seed_analysis() -> pd.DataFrame:
-    """Return ``analyze`` of the built-in seed catalog: its routes and, if present, corridors.
-
-    The routes are ``georoutes.catalog.catalog()`` (or, without the catalog module, the GeoJSON
-    files of ``layers/routes``); the Busan → Europe corridors are added from
-    ``georoutes.catalog.corridors()`` when that exists and ``analyze`` accepts them.
-
-    Raises
-    ------
-    GeorouteError
-        There is no built-in route catalog.
-    """
+    """Return ``analyze`` of the built-in seed catalog: its routes and its corridors."""
     import georoutes
-    from georoutes._data import layers_dir
+    from georoutes.catalog import builtin_routes
 
-    catalog_module: Any = None
-    try:
-        from georoutes import catalog as catalog_module  # type: ignore[attr-defined,no-redef]
-    except ImportError:
-        catalog_module = None
-    if catalog_module is not None and hasattr(catalog_module, "catalog"):
-        routes: Any = catalog_module.catalog()
-    else:
-        routes = sorted((layers_dir() / "routes").glob("*.geojson"))
-        if not routes:
-            raise GeorouteError(
-                "no built-in route catalog: georoutes.catalog is missing and layers/routes "
-                "holds no *.geojson"
-            )
-    analysis = georoutes.analyze(routes)
-    corridors_fn = getattr(catalog_module, "corridors", None)
-    if corridors_fn is None:
-        return analysis
-    try:
-        corridor_analysis = georoutes.analyze(corridors_fn())
-    except (ValueError, TypeError, KeyError, AttributeError, NotImplementedError):
-        # analyze() does not take corridors (yet): the corridor table says they are missing.
-        return analysis
-    fresh = corridor_analysis[~corridor_analysis.index.isin(analysis.index)]
-    combined = pd.concat([analysis, fresh])
-    combined.attrs = dict(analysis.attrs)
-    return combined
+    return georoutes.analyze(builtin_routes())
 
 
 # --------------------------------------------------------------------------------------------
