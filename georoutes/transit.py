@@ -146,7 +146,18 @@ def _cut_positions(seg: Segments, index: BoundaryIndex) -> FloatArray:
     maxx = np.maximum.reduceat(np.maximum(seg.x0, seg.x1), starts)
     miny = np.minimum.reduceat(np.minimum(seg.y0, seg.y1), starts)
     maxy = np.maximum.reduceat(np.maximum(seg.y0, seg.y1), starts)
-    qi, ei = index.edge_tree.query(shapely.box(minx, miny, maxx, maxy))
+    boxes = shapely.box(minx, miny, maxx, maxy)
+    # Batches of segment runs bound the memory of the pair arrays below.
+    found = [_cut_batch(seg, index, starts, boxes, lo, min(lo + 4_000, starts.size))
+             for lo in range(0, starts.size, 4_000)]
+    return np.unique(np.concatenate(found)) if found else np.zeros(0)
+
+
+def _cut_batch(seg: Segments, index: BoundaryIndex, starts: IntArray,
+               boxes: npt.NDArray[Any], lo: int, hi: int) -> FloatArray:
+    n = seg.x0.size
+    qi, ei = index.edge_tree.query(boxes[lo:hi])
+    qi = qi + lo
     if qi.size == 0:
         return np.zeros(0)
     # Expand (segment run, edge run) pairs to (segment, edge run) pairs, bbox-filtered.
@@ -174,7 +185,7 @@ def _cut_positions(seg: Segments, index: BoundaryIndex) -> FloatArray:
         u = ((qx - px) * ry - (qy - py) * rx) / denom
     hit = (denom != 0) & (t >= 0) & (t <= 1) & (u >= 0) & (u <= 1)
     s_hit, t_hit = s_rep[hit], t[hit]
-    return np.unique(seg.g0[s_hit] + t_hit * seg.len_m[s_hit])
+    return np.asarray(seg.g0[s_hit] + t_hit * seg.len_m[s_hit], dtype=float)
 
 
 def _ragged_arange(counts: IntArray) -> IntArray:
