@@ -38,7 +38,7 @@ _EDGE_MAX_DEG = 0.2  # boundary edges longer than this are cut before the chord 
 _MEAN_RADIUS_KM = 6371.0088  # IUGG mean Earth radius (R1), for the chord-to-arc correction
 _SETTLE_KM = 0.02  # intervals shorter than this are settled by linear interpolation
 _MIN_TOL_KM = 0.005  # nearest approach resolved to 5 m
-_PAIR_BATCH = 4_000_000  # point-edge pairs evaluated per batch (memory bound)
+_PAIR_BATCH = 250_000  # point-run pairs per batch (each run expands to <= 32 edges)
 _KM_PER_DEG_LAT = 110.5  # a degree of latitude is at least 110.57 km: conservative windows
 
 
