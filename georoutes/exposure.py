@@ -411,38 +411,27 @@ def _far_nearest(runs: RouteRuns, ch: _Chunks, index: BoundaryIndex, state: int,
     # simplified by 0.1° (which moves the outline by at most ~11.2 km).
     upper = np.full(seg.length_m.size, np.inf)
     np.minimum.at(upper, ch.route[which], probe_best + 11.2)
-    # Fine stage on every densified vertex of the route's chunks, against the runs of full-
-    # resolution edges that can be nearer than the upper bound: a run's bounding sphere gives
-    # a lower bound of its distance, and a segment's interior can be nearer than its ends by
-    # at most half its length.
-    counts = ch.seg_stop[which] - ch.seg_first[which]
-    seg_ids = np.repeat(ch.seg_first[which], counts) + _ragged(counts)
-    pts_chunk = np.repeat(np.arange(which.size), counts)
-    plon, plat = seg.point_on(seg_ids, seg.g0[seg_ids])
-    p = _ecef(plon, plat)
-    # First per chunk: a sphere around the chunk's vertices against each run's sphere.
-    centre = np.zeros((which.size, 3))
-    np.add.at(centre, pts_chunk, p)
-    centre /= counts[:, None]
-    reach = np.zeros(which.size)
-    np.maximum.at(reach, pts_chunk, np.linalg.norm(p - centre[pts_chunk], axis=1)
-                  + seg.len_m[seg_ids] / 1000.0)
-    bound = upper[ch.route[which]]
-    keep_pairs: list[npt.NDArray[np.int64]] = []
-    for lo in range(0, which.size, 2_000):
-        hi = min(lo + 2_000, which.size)
-        gap = (np.linalg.norm(centre[lo:hi, None, :] - fine.run_centre[None, :, :], axis=2)
-               - fine.run_radius[None, :] - reach[lo:hi, None])
-        ci, ri = np.nonzero(gap <= bound[lo:hi, None])
-        keep_pairs.append(np.column_stack([lo + ci, ri]))
-    pairs = np.concatenate(keep_pairs) if keep_pairs else np.zeros((0, 2), int)
-    offsets, run_ids = _run_csr(pairs, which.size)
+    # The chunks that may hold the nearest point: every point of a chunk lies within a quarter
+    # chunk (≤ 50 km) of a probe, and the outline moved by ≤ 11.2 km.
+    slack_km = _CHUNK_M / 4000.0 + 2 * 11.2
+    near = which[probe_best - slack_km <= upper[ch.route[which]]]
+    counts = ch.seg_stop[near] - ch.seg_first[near]
+    seg_ids = np.repeat(ch.seg_first[near], counts) + _ragged(counts)
     ends = np.concatenate([seg.g0[seg_ids], seg.g0[seg_ids] + seg.len_m[seg_ids]])
-    elon, elat = seg.point_on(np.concatenate([seg_ids, seg_ids]), ends)
-    local = np.concatenate([pts_chunk, pts_chunk])
-    dist = _distance_km(_ecef(elon, elat), local, offsets, run_ids, fine)
+    lon, lat = seg.point_on(np.concatenate([seg_ids, seg_ids]), ends)
+    route_of = np.concatenate([seg.route[seg_ids]] * 2)
+    p = _ecef(lon, lat)
+    # Their vertices against the coarse outline, then only the vertices that may beat the best
+    # against the full outline. Both passes prune runs of edges by their bounding spheres.
+    dc = _distance_km(p, np.zeros(p.shape[0], dtype=np.int64), np.r_[0, coarse.run_start.size],
+                      np.arange(coarse.run_start.size, dtype=np.int64), coarse)
+    np.minimum.at(upper, route_of, dc + 11.2)
+    keep = dc - 11.2 <= upper[route_of]
+    df = _distance_km(p[keep], np.zeros(int(keep.sum()), dtype=np.int64),
+                      np.r_[0, fine.run_start.size], np.arange(fine.run_start.size,
+                                                               dtype=np.int64), fine)
     best = np.full(seg.length_m.size, np.inf)
-    np.minimum.at(best, ch.route[which][local], dist)
+    np.minimum.at(best, route_of[keep], df)
     return best[routes]
 
 

@@ -293,16 +293,20 @@ def summarise_route(runs: RouteRuns, r: int, *, min_piece_km: float) -> dict[str
     changed = True
     while changed:
         changed = False
-        for i in range(1, len(land) - 1):
-            run = land[i]
-            prev, nxt = land[i - 1], land[i + 1]
-            if run.km < min_piece_km and prev.state == nxt.state != run.state:
-                slivers.append({"state": run.state, "within": prev.state,
-                                "from_km": run.start_km, "to_km": run.stop_km,
-                                "length_km": run.km})
-                land[i - 1:i + 2] = [_Run(prev.state, prev.start_km, nxt.stop_km)]
-                changed = True
-                break
+        # Absorb the shortest sliver first (then by state code), so that the result does not
+        # depend on the direction the route is drawn in: in A, B(short), A, B the B and the A
+        # in the middle are both slivers, and only one of them may go.
+        candidates = [i for i in range(1, len(land) - 1)
+                      if land[i].km < min_piece_km
+                      and land[i - 1].state == land[i + 1].state != land[i].state]
+        if candidates:
+            i = min(candidates, key=lambda k: (land[k].km, str(land[k].state)))
+            run, prev, nxt = land[i], land[i - 1], land[i + 1]
+            slivers.append({"state": run.state, "within": prev.state,
+                            "from_km": run.start_km, "to_km": run.stop_km,
+                            "length_km": run.km})
+            land[i - 1:i + 2] = [_Run(prev.state, prev.start_km, nxt.stop_km)]
+            changed = True
         # Merge neighbours of the same state left after absorbing.
         i = 1
         while i < len(land):

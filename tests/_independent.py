@@ -88,12 +88,13 @@ def states_and_crossings(s: Sampled, min_piece_km: float = 0.5) -> tuple[list, l
     changed = True
     while changed:
         changed = False
-        for i in range(1, len(land) - 1):
-            if (land[i][2] - land[i][1] < min_piece_km and land[i - 1][0] == land[i + 1][0]
-                    != land[i][0]):
-                land[i - 1:i + 2] = [[land[i - 1][0], land[i - 1][1], land[i + 1][2]]]
-                changed = True
-                break
+        short = [i for i in range(1, len(land) - 1)
+                 if land[i][2] - land[i][1] < min_piece_km
+                 and land[i - 1][0] == land[i + 1][0] != land[i][0]]
+        if short:  # the shortest sliver goes first (DESIGN: direction-independent)
+            i = min(short, key=lambda k: (land[k][2] - land[k][1], str(land[k][0])))
+            land[i - 1:i + 2] = [[land[i - 1][0], land[i - 1][1], land[i + 1][2]]]
+            changed = True
         i = 1
         while i < len(land):
             if land[i][0] == land[i - 1][0]:
