@@ -99,11 +99,12 @@ def analyze(routes: RoutesInput | Sequence[RoutesInput], *,
     Examples
     --------
     >>> import geopandas as gpd, shapely
-    >>> line = shapely.LineString([(130.0, 42.9), (130.5, 42.2), (129.8, 41.8)])
-    >>> routes = gpd.GeoDataFrame({"id": ["tumen"]}, geometry=[line], crs="EPSG:4326")
-    >>> row = analyze(routes, focus=["CHN"]).loc["tumen"]
-    >>> row["states"][0], row["states"][-1]
-    ('RUS', 'PRK')
+    >>> line = shapely.LineString([(131.88, 43.12), (130.70, 42.30), (129.78, 41.79)])
+    >>> routes = gpd.GeoDataFrame({"id": ["vladivostok-chongjin"]}, geometry=[line],
+    ...                           crs="EPSG:4326")
+    >>> row = analyze(routes, focus=["CHN"]).loc["vladivostok-chongjin"]
+    >>> row["states"]
+    ['RUS', 'PRK']
     >>> bool(row["exposure"]["CHN"]["within_km"]["50"] > 0)
     True
     """

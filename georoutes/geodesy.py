@@ -37,6 +37,8 @@ GEOD = pyproj.Geod(ellps="WGS84")
 #: DESIGN.md asks for < 10 m; 5 m leaves room for the quadratic estimate below.
 DENSIFY_TOLERANCE_M = 5.0
 
+_MAX_PIECE_M = 50_000.0  # longest densified piece, metres
+
 
 def unwrap_lon(lon: npt.ArrayLike) -> FloatArray:
     """Return longitudes (degrees) made continuous: no step between neighbours exceeds 180°.
@@ -152,12 +154,22 @@ def densify_parts(lons: list[npt.ArrayLike], lats: list[npt.ArrayLike], *,
     # The gap grows with the square of a segment's length: n pieces cut it by n**2. The check
     # below catches long segments, where that estimate is optimistic.
     n = np.maximum(1, np.ceil(np.sqrt(gap / tolerance_m) * 1.2)).astype(np.int64)
+    # A geodesic across the equator is an S in lon/lat: its midpoint gap can be nil while its
+    # quarter points stray by hundreds of metres. Pieces of at most 50 km keep that S < 1 m.
+    n = np.maximum(n, np.ceil(dist / _MAX_PIECE_M).astype(np.int64))
+    # The quadratic estimate holds for short segments; segments over 200 km, or near a pole
+    # where lon/lat lines bend fast, are checked piece by piece.
+    check = np.flatnonzero((dist > 200_000.0) | (np.maximum(np.abs(lat0), np.abs(lat1)) > 70.0))
     for _ in range(8):
-        sub_gap = _max_sub_gap(lon0, lat0, az, dist, n)
+        if check.size == 0:
+            break
+        sub_gap = _max_sub_gap(lon0[check], lat0[check], az[check], dist[check], n[check])
         bad = sub_gap > tolerance_m
         if not bad.any():
             break
-        n[bad] = np.ceil(n[bad] * np.sqrt(sub_gap[bad] / tolerance_m) * 1.2).astype(np.int64)
+        n[check[bad]] = np.ceil(n[check[bad]] * np.sqrt(sub_gap[bad] / tolerance_m)
+                                * 1.2).astype(np.int64)
+        check = check[bad]
     plon, plat, owner = _sub_points(lon0, lat0, az, dist, n)
     sub_m = (dist / n)[owner]
     # Split the flat arrays back into parts; each part gets its last vertex appended.
