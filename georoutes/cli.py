@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
 import os
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 import pandas as pd
 
+from ._io import open_atomic as write_atomic
 from .analyze import analyze, flatten, to_records
 from .errors import GeorouteError
 
@@ -63,29 +62,6 @@ def cli(debug: bool) -> None:
 def main() -> None:
     """Run the command line (the ``georoutes`` console script)."""
     cli.main(prog_name="georoutes")
-
-
-@contextlib.contextmanager
-def write_atomic(path: str | os.PathLike[str], *, binary: bool = False) -> Iterator[Any]:
-    """Yield a file object whose content replaces ``path`` only if the block succeeds."""
-    target = Path(path)
-    if target.parent and not target.parent.exists():
-        raise GeorouteError(f"{target}: output folder {str(target.parent)!r} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        handle: Any = (os.fdopen(fd, "wb") if binary
-                       else os.fdopen(fd, "w", encoding="utf-8", newline=""))
-        with handle as f:
-            yield f
-        # mkstemp creates 0600 files; give the result the permissions a plain open() would.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def parse_bands(text: str) -> tuple[float, ...]:

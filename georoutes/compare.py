@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from difflib import get_close_matches
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from georoutes import economics
+from georoutes._io import write_files_atomic
 from georoutes.errors import GeorouteError
 
 __all__ = [
@@ -987,19 +987,7 @@ def scenario_markdown(tables: Mapping[str, pd.DataFrame]) -> str:
 
 def _write_atomic(files: Mapping[Path, str]) -> None:
     """Write every file to a temporary sibling first, then move them all into place."""
-    temps: list[tuple[str, Path]] = []
-    try:
-        for path, text in files.items():
-            fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            temps.append((temp, path))
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-                f.write(text)
-        for temp, path in temps:
-            os.replace(temp, path)
-    finally:
-        for temp, _ in temps:
-            if os.path.exists(temp):
-                os.unlink(temp)
+    write_files_atomic(files)
 
 
 def write_scenario(

@@ -18,7 +18,6 @@ import io
 import math
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -37,6 +36,7 @@ from folium.template import Template
 from folium.utilities import JsCode
 from markupsafe import Markup
 
+from georoutes._io import write_bytes_atomic
 from georoutes.errors import GeorouteError, UnknownStateError, unknown_code_message
 
 if TYPE_CHECKING:
@@ -973,26 +973,9 @@ def write_map(m: folium.Map, path: str | os.PathLike[str]) -> Path:
     return write_atomic(path, map_html(m).encode("utf-8"))
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write ``data`` to ``path`` via a temporary file in the same folder: never half-written."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return write_bytes_atomic(path, data)
 
 
 # --------------------------------------------------------------------------------------------
