@@ -84,6 +84,7 @@ def _analyse(
     boundaries: str | None,
     code_column: str,
     min_piece_km: float,
+    sensitivity: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Return everything the map and the report draw, as keyword arguments."""
     from georoutes import analyze, load_boundaries, transits
@@ -93,7 +94,8 @@ def _analyse(
     layer = load_boundaries(boundaries, code_column=code_column)
     frame = _routes_frame(load_inputs(routes))
     analysis: pd.DataFrame = analyze(frame, boundaries=layer, focus=tuple(focus),
-                                     bands_km=bands_km, min_piece_km=min_piece_km)  # fmt: skip
+                                     bands_km=bands_km, min_piece_km=min_piece_km,
+                                     sensitivity=tuple(sensitivity))  # fmt: skip
     pieces = transits(frame, boundaries=layer, min_piece_km=min_piece_km)
     places, sources = _catalog_extras(frame) if not routes else (None, [])
     return {"analysis": analysis, "routes": frame, "transits": pieces, "boundaries": layer,
@@ -166,22 +168,30 @@ def map_command(routes: tuple[Path, ...], focus: tuple[str, ...], boundaries: st
 @click.option("--bands", default="10,50,100", show_default=True,
               help="Distance bands in km, comma-separated.")
 @click.option("--title", default="Route comparison", show_default=True, help="Page title.")
+@click.option("--sensitivity", multiple=True,
+              help="Also analyse on this boundary layer and show how every figure moves "
+                   "(default with the composite layer: ne; give 'none' to skip).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("maps/report.html"), show_default=True,
               help="The HTML report to write.")
 def report_command(routes: tuple[Path, ...], focus: tuple[str, ...], boundaries: str | None,
                    code_column: str, min_piece_km: float, tiles: str, bands: str, title: str,
-                   out: Path) -> None:
+                   sensitivity: tuple[str, ...], out: Path) -> None:
     """Write the comparison report: map, sortable table, km-by-state chart, crossings, method.
 
     With no ROUTES, compares the built-in catalog.
     """
     from georoutes.maps import write_atomic
-    from georoutes.report import build_report, scenario_sections
+    from georoutes.report import build_report, scenario_sections, sensitivity_sections
 
+    if not sensitivity:
+        # The default layer is the composite: show how far Natural Earth would move each figure.
+        sensitivity = ("ne",) if boundaries in (None, "composite", "osm-neasia") else ()
+    sensitivity = tuple(s for s in sensitivity if s.lower() != "none")
     data = _analyse(routes, focus=focus, bands=bands, boundaries=boundaries,
-                    code_column=code_column, min_piece_km=min_piece_km)  # fmt: skip
-    html = build_report(**data, tiles=_tiles(tiles), title=title,
-                        extra_sections=scenario_sections(data["analysis"]))
+                    code_column=code_column, min_piece_km=min_piece_km,
+                    sensitivity=sensitivity)  # fmt: skip
+    sections = scenario_sections(data["analysis"]) + sensitivity_sections(data["analysis"])
+    html = build_report(**data, tiles=_tiles(tiles), title=title, extra_sections=sections)
     write_atomic(out, html.encode("utf-8"))
     click.echo(f"wrote {out} ({len(html.encode('utf-8')) / 1e6:.1f} MB)", err=True)

@@ -336,3 +336,43 @@ def scenario_sections(analysis: pd.DataFrame) -> list[tuple[str, Markup]]:
             parts.append(Markup("<p class='note'>{}</p>").format(table.attrs["note"]))
         out.append((str(table.attrs.get("title", "Scenario")), Markup("").join(parts)))
     return out
+
+
+def sensitivity_sections(analysis: pd.DataFrame) -> list[tuple[str, Markup]]:
+    """Return a section showing how each figure moves on the other boundary layers, if any.
+
+    The differences come from ``analyze(..., sensitivity=...)`` (alternative minus the layer the
+    report is built on); here they are only formatted, as signed km, every cell escaped.
+    """
+    if "sensitivity" not in analysis.columns:
+        return []
+    layers = analysis.attrs.get("sensitivity", {})
+    base = analysis.attrs.get("boundaries", {})
+    out: list[tuple[str, Markup]] = []
+    for key, meta in layers.items():
+        rows = []
+        for rid, row in analysis.iterrows():
+            delta = row["sensitivity"][key]
+            rec: dict[str, Any] = {"route": str(rid)}
+            moved = {c: v for c, v in delta["km_by_state"].items() if abs(v) >= 0.05}
+            rec["km by state ±"] = " ".join(f"{c} {v:+,.1f}" for c, v in moved.items()) or "0"
+            rec["offshore km ±"] = f"{delta['offshore_km']:+,.1f}"
+            for code, ex in delta["exposure"].items():
+                rec[f"{code} inside ±"] = f"{ex['inside_km']:+,.1f}"
+                for d, v in ex["within_km"].items():
+                    rec[f"{code} ≤{d} km ±"] = f"{v:+,.1f}"
+                rec[f"{code} nearest ±"] = f"{ex['min_distance_km']:+,.1f}"
+            rec["crossings"] = (f"+{len(delta['crossings_added'])} / "
+                                f"−{len(delta['crossings_removed'])}")
+            rec["states change"] = "yes" if delta["states_changed"] else ""
+            rows.append(rec)
+        table = pd.DataFrame(rows).set_index("route")
+        intro = Markup(
+            "<p>Every figure above is measured on <strong>{}</strong> ({}). This table gives how "
+            "far each would move on <strong>{}</strong> ({}): the other layer's value minus this "
+            "one's, in km; crossings that appear / disappear.</p>"
+        ).format(base.get("name", ""), base.get("version", ""), meta.get("name", key),
+                 meta.get("version", ""))
+        body = intro + Markup(table.to_html(escape=True, classes="scenario", border=0))
+        out.append((f"Sensitivity to the boundary data: {meta.get('name', key)}", body))
+    return out

@@ -57,3 +57,20 @@ def test_composite_against_natural_earth_on_the_tumen():
     delta = row["sensitivity"]["ne"]
     assert row["exposure"]["CHN"]["min_distance_km"] < 2.0
     assert delta["exposure"]["CHN"]["min_distance_km"] > 5.0  # NE puts China > 5 km further
+
+
+def test_report_section_shows_the_deltas(routes):
+    from georoutes.report import sensitivity_sections
+
+    hostile = routes.assign(id=["<b>pipe</b>"])
+    ne = georoutes.load_boundaries("ne")
+    without = ne[ne["code"] != "PRK"].reset_index(drop=True)
+    without.attrs = {"name": "no PRK", "version": "test"}
+    analysis = georoutes.analyze(hostile, boundaries=ne, focus=["CHN"], sensitivity=[without])
+    ((title, body),) = sensitivity_sections(analysis)
+    assert "no PRK" in title
+    km = analysis.iloc[0]["km_by_state"]["PRK"]
+    assert f"PRK {-km:+,.1f}" in str(body)
+    assert "&lt;b&gt;pipe&lt;/b&gt;" in str(body)
+    assert "<b>pipe</b>" not in str(body)
+    assert sensitivity_sections(georoutes.analyze(routes, boundaries=ne)) == []
