@@ -192,11 +192,21 @@ def test_tooltip_shows_the_length_on_hover(map_visit, hand_scenario):
     page = map_visit.page
     row = hand_scenario.analysis.loc["rail"]
     i = list(hand_scenario.analysis.index).index("rail")
-    point = page.locator(f"path.georoutes-route-{i}").evaluate(_POINT_ON_PATH)
-    assert point is not None, "no visible point on the route"
-    page.mouse.move(point["x"], point["y"])
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     tooltip = page.locator(".leaflet-tooltip")
-    tooltip.wait_for(state="visible", timeout=5_000)
+    for attempt in range(3):
+        # Leave the route first: a pointer already resting on it sends no new mouseover.
+        page.mouse.move(2, 2)
+        point = page.locator(f"path.georoutes-route-{i}").evaluate(_POINT_ON_PATH)
+        assert point is not None, "no visible point on the route"
+        page.mouse.move(point["x"], point["y"], steps=6)
+        try:
+            tooltip.wait_for(state="visible", timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
     text = tooltip.inner_text()
     assert f"{FMT(row['length_km'])} km" in text
     assert row["name"] in text  # the hostile name, shown as text
