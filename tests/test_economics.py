@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 import pytest
+from _tables import make_analysis
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,29 +21,6 @@ from georoutes.economics import (
     transit_fees,
 )
 from georoutes.errors import GeorouteError
-
-
-def make_analysis(rows: list[dict]) -> pd.DataFrame:
-    """A hand-made table with the columns of georoutes.analyze() that economics reads."""
-    records = []
-    for row in rows:
-        states = row["states"]
-        km = row["km_by_state"]
-        offshore = row.get("offshore_km", 0.0)
-        records.append(
-            {
-                "id": row["id"],
-                "name": row.get("name", row["id"]),
-                "kind": row.get("kind", "pipeline"),
-                "length_km": sum(km.values()) + offshore,
-                "states": states,
-                "transit_states": states[1:-1],
-                "km_by_state": km,
-                "offshore_km": offshore,
-            }
-        )
-    return pd.DataFrame(records).set_index("id")
-
 
 ONE_TRANSIT = make_analysis(
     [
