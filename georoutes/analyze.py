@@ -15,7 +15,7 @@ from .boundaries import boundary_index, check_codes, load_boundaries
 from .errors import GeorouteError
 from .exposure import route_exposure
 from .routes import read_routes
-from .transit import route_runs, summarise_route
+from .transit import route_runs, summarise_routes
 
 __all__ = ["COLUMNS", "analyze", "flatten", "sensitivity_delta", "to_records"]
 
@@ -117,10 +117,10 @@ def analyze(routes: RoutesInput | Sequence[RoutesInput], *,
     runs = route_runs(gdf, layer)
     expo = route_exposure(runs, index, focus_codes, bands)
     rows = []
-    for r in range(len(gdf)):
-        summary = summarise_route(runs, r, min_piece_km=float(min_piece_km))
-        rows.append({"name": gdf["name"].iloc[r], "kind": gdf["kind"].iloc[r], **summary,
-                     "exposure": expo[r]})
+    names, kinds = gdf["name"].tolist(), gdf["kind"].tolist()
+    summaries = summarise_routes(runs, min_piece_km=float(min_piece_km))
+    for r, summary in enumerate(summaries):
+        rows.append({"name": names[r], "kind": kinds[r], **summary, "exposure": expo[r]})
     frame = pd.DataFrame(rows, index=pd.Index(gdf["id"].tolist(), name="id"), columns=COLUMNS)
     frame.attrs = {
         "boundaries": _layer_meta(layer),

@@ -38,8 +38,15 @@ _EDGE_MAX_DEG = 0.2  # boundary edges longer than this are cut before the chord 
 _MEAN_RADIUS_KM = 6371.0088  # IUGG mean Earth radius (R1), for the chord-to-arc correction
 _SETTLE_KM = 0.02  # intervals shorter than this are settled by linear interpolation
 _MIN_TOL_KM = 0.005  # nearest approach resolved to 5 m
-_PAIR_BATCH = 250_000  # point-run pairs per batch (each run expands to <= 32 edges)
+_PAIR_BATCH = 250_000  # point-run pairs per batch (each run expands to <= _RUN_EDGES edges)
+_RUN_EDGES = 16  # boundary edges per run (one bounding sphere)
 _KM_PER_DEG_LAT = 110.5  # a degree of latitude is at least 110.57 km: conservative windows
+# Outlines for the far nearest approach, simplified by these tolerances (degrees); 0 = full.
+_LEVELS_DEG = (0.5, 0.1, 0.02, 0.004, 0.0)
+# A planar displacement of one degree in (lon, lat) is at most this long on the ground (a
+# meridian degree is 111.69 km at the poles; a degree of longitude is shorter).
+_KM_PER_DEG_MAX = 111.7
+_REL_TOL_FAR = 1e-3  # far nearest approaches are resolved to 0.1 % (and at least 5 m)
 
 
 @cache
@@ -61,6 +68,10 @@ class _FocusEdges:
     tree: shapely.STRtree
     run_centre: FloatArray  # (runs, 3) km: a sphere holding each run of edges
     run_radius: FloatArray
+    group_start: IntArray  # groups of consecutive runs (first run, stop run) ...
+    group_stop: IntArray
+    group_centre: FloatArray  # ... and a sphere holding each group's runs
+    group_radius: FloatArray
 
 
 _FOCUS_CACHE: dict[tuple[int, int, float], _FocusEdges] = {}
@@ -72,9 +83,12 @@ def _focus_edges(index: BoundaryIndex, state: int, *, simplify_deg: float = 0.0)
     if hit is not None:
         return hit
     if simplify_deg > 0:
-        geom = shapely.simplify(index.geoms[state], simplify_deg, preserve_topology=False)
-        rings = shapely.get_rings(shapely.get_parts(geom))
-        xy, ring = shapely.get_coordinates(rings, return_index=True)
+        # Simplify the outline as lines, not polygons: a ring smaller than the tolerance
+        # shrinks to a point instead of vanishing, so every point of the full outline stays
+        # within ``simplify_deg`` of the simplified one.
+        lines = shapely.get_parts(shapely.simplify(shapely.boundary(index.geoms[state]),
+                                                   simplify_deg, preserve_topology=False))
+        xy, ring = shapely.get_coordinates(lines, return_index=True)
         same = ring[1:] == ring[:-1]
         x0, y0, x1, y1 = xy[:-1, 0][same], xy[:-1, 1][same], xy[1:, 0][same], xy[1:, 1][same]
     else:
@@ -91,8 +105,8 @@ def _focus_edges(index: BoundaryIndex, state: int, *, simplify_deg: float = 0.0)
     ay = y0[owner] + f0 * (y1 - y0)[owner]
     bx = x0[owner] + f1 * (x1 - x0)[owner]
     by = y0[owner] + f1 * (y1 - y0)[owner]
-    starts = np.arange(0, ax.size, 32, dtype=np.int64)
-    stops = np.minimum(starts + 32, ax.size)
+    starts = np.arange(0, ax.size, _RUN_EDGES, dtype=np.int64)
+    stops = np.minimum(starts + _RUN_EDGES, ax.size)
     minx = np.minimum.reduceat(np.minimum(ax, bx), starts) if ax.size else np.zeros(0)
     maxx = np.maximum.reduceat(np.maximum(ax, bx), starts) if ax.size else np.zeros(0)
     miny = np.minimum.reduceat(np.minimum(ay, by), starts) if ax.size else np.zeros(0)
@@ -108,9 +122,20 @@ def _focus_edges(index: BoundaryIndex, state: int, *, simplify_deg: float = 0.0)
         far = np.maximum(np.linalg.norm(a - centre[owner_run], axis=1),
                          np.linalg.norm(b - centre[owner_run], axis=1))
         np.maximum.at(radius, owner_run, far)
+    g_start = np.arange(0, starts.size, _RUN_EDGES, dtype=np.int64)
+    g_stop = np.minimum(g_start + _RUN_EDGES, starts.size)
+    g_owner = np.repeat(np.arange(g_start.size), g_stop - g_start)
+    g_centre = np.zeros((g_start.size, 3))
+    g_radius = np.zeros(g_start.size)
+    if starts.size:
+        np.add.at(g_centre, g_owner, centre)
+        g_centre /= (g_stop - g_start)[:, None]
+        np.maximum.at(g_radius, g_owner,
+                      np.linalg.norm(centre - g_centre[g_owner], axis=1) + radius)
     edges = _FocusEdges(a=a, b=b, run_start=starts, run_stop=stops,
                         tree=shapely.STRtree(shapely.box(minx, miny, maxx, maxy)),
-                        run_centre=centre, run_radius=radius)
+                        run_centre=centre, run_radius=radius, group_start=g_start,
+                        group_stop=g_stop, group_centre=g_centre, group_radius=g_radius)
     _FOCUS_CACHE[key] = edges
     return edges
 
@@ -157,19 +182,31 @@ def _candidates(ch: _Chunks, which: IntArray, edges: _FocusEdges,
     pad_lon = np.where((lo <= -89.9) | (hi >= 89.9), 360.0, pad_lat / np.cos(np.radians(worst)))
     minx = ch.minx[which] - pad_lon
     maxx = ch.maxx[which] + pad_lon
-    boxes = [shapely.box(minx, lo, maxx, hi)]
-    # Windows reaching past ±180° also look on the other side of the antimeridian.
-    boxes.append(shapely.box(minx + 360.0, lo, maxx + 360.0, hi))
-    boxes.append(shapely.box(minx - 360.0, lo, maxx - 360.0, hi))
+    return _window_csr(minx, lo, maxx, hi, edges)
+
+
+def _window_csr(minx: FloatArray, miny: FloatArray, maxx: FloatArray, maxy: FloatArray,
+                edges: _FocusEdges) -> tuple[IntArray, IntArray]:
+    """Return CSR (offsets, run ids) of the edge runs meeting each lon/lat window.
+
+    Windows reaching past ±180° also look on the other side of the antimeridian; a window
+    wider than 360° is the whole globe. No run is listed twice for a window.
+    """
+    wide = (maxx - minx) >= 360.0
+    minx = np.where(wide, -180.0, minx)
+    maxx = np.where(wide, 180.0, maxx)
     qi_all, ri_all = [], []
-    for box in boxes:
-        qi, ri = edges.tree.query(box)
-        qi_all.append(qi)
+    for shift, rows in ((0.0, np.arange(minx.size)), (360.0, np.flatnonzero(minx < -180.0)),
+                        (-360.0, np.flatnonzero(maxx > 180.0))):
+        if rows.size == 0:
+            continue
+        qi, ri = edges.tree.query(shapely.box(minx[rows] + shift, miny[rows],
+                                              maxx[rows] + shift, maxy[rows]))
+        qi_all.append(rows[qi])
         ri_all.append(ri)
     qi = np.concatenate(qi_all)
     ri = np.concatenate(ri_all)
-    pairs = np.unique(np.column_stack([qi, ri]), axis=0) if qi.size else np.zeros((0, 2), int)
-    return _run_csr(pairs, which.size)
+    return _run_csr(np.column_stack([qi, ri]), minx.size)
 
 
 def _run_csr(pairs: IntArray, n_chunks: int) -> tuple[IntArray, IntArray]:
@@ -191,10 +228,8 @@ def _distance_km(p: FloatArray, owner_chunk: IntArray, offsets: IntArray, run_id
                  edges: _FocusEdges) -> FloatArray:
     """Return the distance (km) from each point to the nearest candidate edge of its chunk.
 
-    ``offsets``/``run_ids`` list, per chunk, the runs of edges to consider. Each run's bounding
-    sphere bounds its distance from a point below (centre distance minus radius) and above
-    (plus radius); only runs whose lower bound beats the point's best upper bound are measured
-    edge by edge.
+    ``offsets``/``run_ids`` list, per chunk, the runs of edges to consider (see
+    :func:`_runs_min`).
     """
     out = np.full(p.shape[0], np.inf)
     counts = offsets[owner_chunk + 1] - offsets[owner_chunk]
@@ -210,48 +245,82 @@ def _distance_km(p: FloatArray, owner_chunk: IntArray, offsets: IntArray, run_id
             continue
         pair_pt = np.repeat(pts, c)
         pair_run = run_ids[np.repeat(offsets[owner_chunk[pts]], c) + _ragged(c)]
-        centre_gap = np.linalg.norm(p[pair_pt] - edges.run_centre[pair_run], axis=1)
-        upper = np.full(p.shape[0], np.inf)
-        np.minimum.at(upper, pair_pt, centre_gap + edges.run_radius[pair_run])
-        keep = centre_gap - edges.run_radius[pair_run] <= upper[pair_pt]
-        pair_pt, pair_run = pair_pt[keep], pair_run[keep]
-        n_edges = edges.run_stop[pair_run] - edges.run_start[pair_run]
-        pair_pt = np.repeat(pair_pt, n_edges)
-        pair_edge = np.repeat(edges.run_start[pair_run], n_edges) + _ragged(n_edges)
-        a = edges.a[pair_edge]
-        v = edges.b[pair_edge] - a
-        w = p[pair_pt] - a
-        vv = np.einsum("ij,ij->i", v, v)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            t = np.clip(np.where(vv > 0, np.einsum("ij,ij->i", w, v) / vv, 0.0), 0.0, 1.0)
-        gap = w - t[:, None] * v
-        d = np.sqrt(np.einsum("ij,ij->i", gap, gap))
         best = np.full(p.shape[0], np.inf)
-        np.minimum.at(best, pair_pt, d)
+        _runs_min(best, p, pair_pt, pair_run, edges)
         out[pts] = best[pts]
-    # Chord to arc on the mean sphere: arc = 2R asin(c / 2R).
+    return _chord_to_arc(out)
+
+
+def _chord_to_arc(chord_km: FloatArray) -> FloatArray:
+    """Return arc lengths on the mean sphere for chords: arc = 2R asin(c / 2R)."""
+    out = chord_km.copy()
     finite = np.isfinite(out)
     out[finite] = 2 * _MEAN_RADIUS_KM * np.arcsin(np.minimum(out[finite] / (2 * _MEAN_RADIUS_KM),
                                                              1.0))
     return out
 
 
-def _distance_dense_km(p: FloatArray, edges: _FocusEdges) -> FloatArray:
-    """Return the distance (km) from each point to the nearest of all ``edges`` (dense)."""
+def _distance_all_km(p: FloatArray, edges: _FocusEdges) -> FloatArray:
+    """Return the distance (km) from each point to the nearest of all ``edges``.
+
+    Three levels of bounding spheres (groups of runs, runs, edges) keep the work per point
+    small wherever the point is: only groups, then runs, whose lower bound can beat the best
+    upper bound are opened.
+    """
     out = np.full(p.shape[0], np.inf)
-    if edges.a.shape[0] == 0:
+    n_groups = edges.group_start.size
+    if n_groups == 0:
         return out
-    v = edges.b - edges.a
+    step = max(1, _PAIR_BATCH // n_groups)
+    for lo in range(0, p.shape[0], step):
+        pts = np.arange(lo, min(p.shape[0], lo + step))
+        gap = np.linalg.norm(p[pts, None, :] - edges.group_centre[None, :, :], axis=2)
+        upper = (gap + edges.group_radius[None, :]).min(axis=1)
+        row, grp = np.nonzero(gap - edges.group_radius[None, :] <= upper[:, None])
+        n_runs = edges.group_stop[grp] - edges.group_start[grp]
+        pair_pt = np.repeat(pts[row], n_runs)
+        pair_run = np.repeat(edges.group_start[grp], n_runs) + _ragged(n_runs)
+        best = np.full(p.shape[0], np.inf)
+        _runs_min(best, p, pair_pt, pair_run, edges)
+        out[pts] = best[pts]
+    return _chord_to_arc(out)
+
+
+def _runs_min(best: FloatArray, p: FloatArray, pair_pt: IntArray, pair_run: IntArray,
+              edges: _FocusEdges) -> None:
+    """Lower ``best[i]`` to the chord distance from point ``i`` to the nearest edge of its runs.
+
+    Each run's bounding sphere bounds its distance from a point below (centre distance minus
+    radius) and above (plus radius). The run with the best upper bound is measured edge by edge
+    first, which gives each point a tight bound; then only runs whose lower bound can beat it.
+    """
+    centre_gap = np.linalg.norm(p[pair_pt] - edges.run_centre[pair_run], axis=1)
+    radius = edges.run_radius[pair_run]
+    ub = centre_gap + radius
+    upper = np.full(p.shape[0], np.inf)
+    np.minimum.at(upper, pair_pt, ub)
+    hit = np.flatnonzero(ub == upper[pair_pt])
+    chosen = np.zeros(pair_pt.size, dtype=bool)
+    chosen[hit[np.r_[True, pair_pt[hit][1:] != pair_pt[hit][:-1]]]] = True
+    _edge_min(best, p, pair_pt[chosen], pair_run[chosen], edges)
+    keep = ~chosen & (centre_gap - radius <= best[pair_pt])
+    _edge_min(best, p, pair_pt[keep], pair_run[keep], edges)
+
+
+def _edge_min(best: FloatArray, p: FloatArray, pair_pt: IntArray, pair_run: IntArray,
+              edges: _FocusEdges) -> None:
+    """Lower ``best[i]`` to the chord distance from point ``i`` to each edge of its runs."""
+    n_edges = edges.run_stop[pair_run] - edges.run_start[pair_run]
+    pair_pt = np.repeat(pair_pt, n_edges)
+    pair_edge = np.repeat(edges.run_start[pair_run], n_edges) + _ragged(n_edges)
+    a = edges.a[pair_edge]
+    v = edges.b[pair_edge] - a
+    w = p[pair_pt] - a
     vv = np.einsum("ij,ij->i", v, v)
-    safe = np.where(vv > 0, vv, 1.0)
-    block = max(1, 2_000_000 // edges.a.shape[0])
-    for lo in range(0, p.shape[0], block):
-        w = p[lo:lo + block, None, :] - edges.a[None, :, :]
-        t = np.clip(np.einsum("pej,ej->pe", w, v) / safe, 0.0, 1.0)
-        t[:, vv == 0] = 0.0
-        gap = w - t[:, :, None] * v[None, :, :]
-        out[lo:lo + block] = np.sqrt(np.einsum("pej,pej->pe", gap, gap).min(axis=1))
-    return 2 * _MEAN_RADIUS_KM * np.arcsin(np.minimum(out / (2 * _MEAN_RADIUS_KM), 1.0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.clip(np.where(vv > 0, np.einsum("ij,ij->i", w, v) / vv, 0.0), 0.0, 1.0)
+    gap = w - t[:, None] * v
+    np.minimum.at(best, pair_pt, np.sqrt(np.einsum("ij,ij->i", gap, gap)))
 
 
 def route_exposure(runs: RouteRuns, index: BoundaryIndex, focus: list[str],
@@ -302,21 +371,16 @@ def _exposure_one(runs: RouteRuns, ch: _Chunks, edges: _FocusEdges, state: int,
     all_chunks = np.arange(ch.route.size)
     offsets, run_ids = _candidates(ch, all_chunks, edges, d_max + 5.0)
     has = (offsets[1:] - offsets[:-1]) > 0
-    # Chunks that are inside the focus state also count even if no edge is near (big states).
-    seg = runs.seg
-    # Initial intervals: every segment of the chunks that have candidates or lie inside.
+    # Chunks with edges near, or inside the focus state (big states), are measured.
     mid_state = runs.state_at((ch.start + ch.stop) / 2.0)
     active = np.flatnonzero(has | (mid_state == state))
     if active.size == 0:
         return within, nearest
-    seg_counts = ch.seg_stop[active] - ch.seg_first[active]
-    seg_ids = np.repeat(ch.seg_first[active], seg_counts) + _ragged(seg_counts)
-    a = seg.g0[seg_ids]
-    b = a + seg.len_m[seg_ids]
-    chunk_of = np.repeat(active, seg_counts)
-    # Every interval stays within one densified segment, so its points are found on it.
-    da = _eval(runs, seg_ids, a, chunk_of, offsets, run_ids, edges, state)
-    db = _eval(runs, seg_ids, b, chunk_of, offsets, run_ids, edges, state)
+    # Initial intervals: the chunks themselves, halved where they cannot be decided.
+    a, b = ch.start[active], ch.stop[active]
+    chunk_of = active
+    da = _eval(runs, ch, a, chunk_of, offsets, run_ids, edges, state)
+    db = _eval(runs, ch, b, chunk_of, offsets, run_ids, edges, state)
     route = ch.route[chunk_of]
     for _ in range(64):
         if a.size == 0:
@@ -347,16 +411,15 @@ def _exposure_one(runs: RouteRuns, ch: _Chunks, edges: _FocusEdges, state: int,
         np.add.at(within, route[done], contrib[done])
         if not split.any():
             break
-        a, b, da, db, chunk_of, route, seg_ids = (a[split], b[split], da[split], db[split],
-                                                  chunk_of[split], route[split], seg_ids[split])
+        a, b, da, db, chunk_of, route = (a[split], b[split], da[split], db[split],
+                                         chunk_of[split], route[split])
         m = (a + b) / 2.0
-        dm = _eval(runs, seg_ids, m, chunk_of, offsets, run_ids, edges, state)
+        dm = _eval(runs, ch, m, chunk_of, offsets, run_ids, edges, state)
         a = np.concatenate([a, m])
         b = np.concatenate([m, b])
         da, db = np.concatenate([da, dm]), np.concatenate([dm, db])
         chunk_of = np.concatenate([chunk_of, chunk_of])
         route = np.concatenate([route, route])
-        seg_ids = np.concatenate([seg_ids, seg_ids])
     return within, nearest
 
 
@@ -373,10 +436,13 @@ def _linear_fraction(da: FloatArray, db: FloatArray, d: float) -> FloatArray:
     return out
 
 
-def _eval(runs: RouteRuns, seg_ids: IntArray, pos: FloatArray, chunk_of: IntArray,
+def _eval(runs: RouteRuns, ch: _Chunks, pos: FloatArray, chunk_of: IntArray,
           offsets: IntArray, run_ids: IntArray, edges: _FocusEdges, state: int) -> FloatArray:
-    lon, lat = runs.seg.point_on(seg_ids, pos)
-    inside = runs.state_at(pos, runs.seg.route[seg_ids]) == state
+    seg = runs.seg
+    seg_ids = np.clip(np.searchsorted(seg.g0, pos, side="right") - 1, ch.seg_first[chunk_of],
+                      ch.seg_stop[chunk_of] - 1)
+    lon, lat = seg.point_on(seg_ids, pos)
+    inside = runs.state_at(pos, seg.route[seg_ids]) == state
     d = np.zeros(pos.size)
     out = ~inside
     if out.any():
@@ -388,50 +454,56 @@ def _far_nearest(runs: RouteRuns, ch: _Chunks, index: BoundaryIndex, state: int,
                  routes: IntArray) -> FloatArray:
     """Return the nearest approach (km) of routes that come nowhere near the focus state.
 
-    Coarse to fine: distances from every densified vertex to the state's outline simplified by
-    0.1° find the chunks that come closest; only those are measured against the full outline,
-    within a window just wider than the coarse distance plus the simplification error.
+    Branch and bound over route intervals and outline detail at once. An interval of half-length
+    ``l`` whose midpoint lies ``d`` from the outline simplified by ``h`` holds no point nearer
+    than ``d - h - l`` and its midpoint is no farther than ``d + h`` (distance is 1-Lipschitz
+    along the route, and every point of the full outline lies within ``h`` of the simplified
+    one). Intervals that cannot beat the best midpoint found are dropped; the others move to a
+    finer outline (when ``h`` dominates) or are halved, until the answer is known to
+    ``max(5 m, 0.1 %)``.
     """
-    coarse = _focus_edges(index, state, simplify_deg=0.1)
-    fine = _focus_edges(index, state)
     seg = runs.seg
+    n_routes = seg.length_m.size
+    levels = [_focus_edges(index, state, simplify_deg=t) for t in _LEVELS_DEG]
+    h = np.asarray(_LEVELS_DEG) * _KM_PER_DEG_MAX
+    top = len(levels) - 1
     which = np.flatnonzero(np.isin(ch.route, routes))
-    # Three probes per chunk (start, middle, end): every point of a chunk is within a quarter
-    # of the chunk's length (≤ 50 km along the route) of one of them.
-    probes = np.concatenate([ch.start[which], (ch.start[which] + ch.stop[which]) / 2.0,
-                             ch.stop[which]])
-    owner = np.tile(np.arange(which.size), 3)
-    seg_of = np.clip(np.searchsorted(seg.g0, probes, side="right") - 1,
-                     ch.seg_first[which][owner], ch.seg_stop[which][owner] - 1)
-    lon, lat = seg.point_on(seg_of, probes)
-    d = _distance_dense_km(_ecef(lon, lat), coarse)
-    probe_best = np.full(which.size, np.inf)
-    np.minimum.at(probe_best, owner, d)
-    # Upper bound of each route's nearest approach: its best probe against the outline
-    # simplified by 0.1° (which moves the outline by at most ~11.2 km).
-    upper = np.full(seg.length_m.size, np.inf)
-    np.minimum.at(upper, ch.route[which], probe_best + 11.2)
-    # The chunks that may hold the nearest point: every point of a chunk lies within a quarter
-    # chunk (≤ 50 km) of a probe, and the outline moved by ≤ 11.2 km.
-    slack_km = _CHUNK_M / 4000.0 + 2 * 11.2
-    near = which[probe_best - slack_km <= upper[ch.route[which]]]
-    counts = ch.seg_stop[near] - ch.seg_first[near]
-    seg_ids = np.repeat(ch.seg_first[near], counts) + _ragged(counts)
-    ends = np.concatenate([seg.g0[seg_ids], seg.g0[seg_ids] + seg.len_m[seg_ids]])
-    lon, lat = seg.point_on(np.concatenate([seg_ids, seg_ids]), ends)
-    route_of = np.concatenate([seg.route[seg_ids]] * 2)
-    p = _ecef(lon, lat)
-    # Their vertices against the coarse outline, then only the vertices that may beat the best
-    # against the full outline. Both passes prune runs of edges by their bounding spheres.
-    dc = _distance_km(p, np.zeros(p.shape[0], dtype=np.int64), np.r_[0, coarse.run_start.size],
-                      np.arange(coarse.run_start.size, dtype=np.int64), coarse)
-    np.minimum.at(upper, route_of, dc + 11.2)
-    keep = dc - 11.2 <= upper[route_of]
-    df = _distance_km(p[keep], np.zeros(int(keep.sum()), dtype=np.int64),
-                      np.r_[0, fine.run_start.size], np.arange(fine.run_start.size,
-                                                               dtype=np.int64), fine)
-    best = np.full(seg.length_m.size, np.inf)
-    np.minimum.at(best, route_of[keep], df)
+    a, b = ch.start[which], ch.stop[which]
+    route = ch.route[which]
+    first, last = ch.seg_first[which], ch.seg_stop[which] - 1
+    lev = np.zeros(which.size, dtype=np.int64)
+    best = np.full(n_routes, np.inf)
+    for _ in range(200):
+        if a.size == 0:
+            break
+        m = (a + b) / 2.0
+        seg_of = np.clip(np.searchsorted(seg.g0, m, side="right") - 1, first, last)
+        lon, lat = seg.point_on(seg_of, m)
+        p = _ecef(lon, lat)
+        d = np.empty(a.size)
+        for k in np.unique(lev):
+            at = np.flatnonzero(lev == k)
+            d[at] = _distance_all_km(p[at], levels[k])
+        half = (b - a) / 2000.0
+        hk = h[lev]
+        np.minimum.at(best, route, d + hk)
+        tol = np.maximum(_MIN_TOL_KM, _REL_TOL_FAR * best[route])
+        live = (d - hk - half < best[route] - tol) & (2 * hk + half > tol)
+        if not live.any():
+            break
+        a, b, d, hk, half = a[live], b[live], d[live], hk[live], half[live]
+        route, first, last, lev = route[live], first[live], last[live], lev[live]
+        # Where the outline's error dominates, measure again on a finer outline; else halve.
+        finer = (2 * hk > half) & (lev < top)
+        up = np.flatnonzero(finer)
+        cut = np.flatnonzero(~finer)
+        mid = (a[cut] + b[cut]) / 2.0
+        a = np.concatenate([a[up], a[cut], mid])
+        b = np.concatenate([b[up], mid, b[cut]])
+        route = np.concatenate([route[up], route[cut], route[cut]])
+        first = np.concatenate([first[up], first[cut], first[cut]])
+        last = np.concatenate([last[up], last[cut], last[cut]])
+        lev = np.concatenate([lev[up] + 1, lev[cut], lev[cut]])
     return best[routes]
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import shapely
 from pyproj import CRS
@@ -210,10 +211,14 @@ def validate_routes(gdf: gpd.GeoDataFrame, *, source: str = "<GeoDataFrame>"
     seen: dict[str, int] = {}
     crs = gdf.crs
     projected_input = crs is not None and not crs.is_geographic
-    for n, (fid, geom) in enumerate(zip(ids, gdf.geometry.values, strict=True)):
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    suspect = _suspect_geometries(geoms, projected_input)
+    for n, fid in enumerate(ids):
         if n in bad_rows:
             continue
-        problems.extend(_check_feature(source, n, fid, geom, seen, projected_input))
+        problems.extend(_check_id(source, n, fid, seen))
+        if suspect[n]:
+            problems.extend(_check_geometry(source, n, fid, geoms[n], projected_input))
     if len(gdf) == 0:
         problems.append(Problem(source, None, None, "contains no features"))
     if problems:
@@ -239,7 +244,8 @@ def validate_routes(gdf: gpd.GeoDataFrame, *, source: str = "<GeoDataFrame>"
     if "kind" not in gdf.columns:
         gdf["kind"] = None
     gdf["kind"] = [str(k).strip().lower() if _present(k) else None for k in gdf["kind"]]
-    gdf["geometry"] = [shapely.force_2d(g) for g in gdf.geometry.values]
+    if shapely.has_z(np.asarray(gdf.geometry.values, dtype=object)).any():
+        gdf["geometry"] = shapely.force_2d(np.asarray(gdf.geometry.values, dtype=object))
     front = ["id", "name", "kind"]
     gdf = gdf[front + [c for c in gdf.columns if c not in front]]
     return gdf.reset_index(drop=True)
@@ -259,8 +265,36 @@ def _id_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _check_feature(source: str, n: int, fid: Any, geom: shapely.Geometry | None,
-                   seen: dict[str, int], projected_input: bool) -> Iterable[Problem]:
+def _suspect_geometries(geoms: npt.NDArray[Any], projected_input: bool) -> npt.NDArray[np.bool_]:
+    """Return which rows may fail :func:`_check_geometry`, screening all rows at once.
+
+    Rows not flagged certainly pass; flagged rows get the full per-feature check (and its
+    message). This keeps validation cost flat for large, clean inputs.
+    """
+    kind = shapely.get_type_id(geoms)  # -1 for None
+    suspect = ~np.isin(kind, (1, 5)) | shapely.is_empty(geoms)
+    ok_rows = np.flatnonzero(~suspect)
+    if ok_rows.size == 0:
+        return suspect
+    xy, owner = shapely.get_coordinates(geoms[ok_rows], return_index=True)
+    owner = ok_rows[owner]
+    bad = ~np.isfinite(xy).all(axis=1)
+    if not projected_input:
+        with np.errstate(invalid="ignore"):
+            bad |= (np.abs(xy[:, 1]) > 90.0) | (np.abs(xy[:, 0]) > 360.0)
+    suspect[owner[bad]] = True
+    # Every part needs two distinct vertices: a part whose vertices all equal its first is bad.
+    parts, part_row = shapely.get_parts(geoms[ok_rows], return_index=True)
+    pxy, pidx = shapely.get_coordinates(parts, return_index=True)
+    first = np.searchsorted(pidx, np.arange(parts.size))
+    differs = (pxy != pxy[first[pidx]]).any(axis=1)
+    has_two = np.zeros(parts.size, dtype=bool)
+    np.logical_or.at(has_two, pidx, differs)
+    suspect[ok_rows[part_row[~has_two]]] = True
+    return suspect
+
+
+def _check_id(source: str, n: int, fid: Any, seen: dict[str, int]) -> Iterable[Problem]:
     if not _present(fid) or isinstance(fid, (dict, list, bool)):
         yield Problem(source, n, None if not _present(fid) else fid,
                       "missing 'id' property" if not _present(fid) else
@@ -271,6 +305,10 @@ def _check_feature(source: str, n: int, fid: Any, geom: shapely.Geometry | None,
             yield Problem(source, n, fid, f"duplicate id {key!r} (also feature {seen[key]})")
         else:
             seen[key] = n
+
+
+def _check_geometry(source: str, n: int, fid: Any, geom: shapely.Geometry | None,
+                    projected_input: bool) -> Iterable[Problem]:
     if geom is None:
         yield Problem(source, n, fid, "no geometry (null)")
         return

@@ -9,6 +9,7 @@ shared out by the cut fractions, so the pieces of a route add up to its length e
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,12 +22,13 @@ import shapely
 from .boundaries import BoundaryIndex, boundary_index
 from .geodesy import densify_parts, split_antimeridian
 
-__all__ = ["RouteRuns", "Segments", "crossings", "route_runs", "route_segments", "transits"]
+__all__ = ["RouteRuns", "Segments", "crossings", "route_runs", "route_segments", "summarise_routes",
+           "transits"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
-_RUN = 16  # route segments per STRtree query box
+_RUN = 4  # route segments per STRtree query box
 
 #: Offshore gaps shorter than this (km) between two states are numerical, not sea.
 _GAP_EPS_KM = 1e-6
@@ -277,8 +279,23 @@ def _merged_runs(runs: RouteRuns, r: int) -> list[_Run]:
     return out
 
 
-def summarise_route(runs: RouteRuns, r: int, *, min_piece_km: float) -> dict[str, Any]:
-    """Return km_by_state, offshore_km, states, transit_states, slivers and crossings of route r."""
+def summarise_routes(runs: RouteRuns, *, min_piece_km: float) -> list[dict[str, Any]]:
+    """Return, per route, km_by_state, offshore_km, states, transit_states, slivers, crossings."""
+    out = [_summarise_route(runs, r, min_piece_km=min_piece_km)
+           for r in range(runs.seg.length_m.size)]
+    xings = [x for summary in out for x in summary["crossings"]]
+    owner = np.array([r for r, summary in enumerate(out) for _ in summary["crossings"]],
+                     dtype=np.int64)
+    if xings:
+        pos = runs.seg.offset_m[owner] + np.array([x["km"] for x in xings]) * 1000.0
+        lon, lat = runs.seg.point_at(pos)
+        lon = ((lon + 180.0) % 360.0) - 180.0
+        for x, x_lon, x_lat in zip(xings, lon.tolist(), lat.tolist(), strict=True):
+            x["lon"], x["lat"] = x_lon, x_lat
+    return out
+
+
+def _summarise_route(runs: RouteRuns, r: int, *, min_piece_km: float) -> dict[str, Any]:
     merged = _merged_runs(runs, r)
     km_by_state: dict[str, float] = {}
     offshore_km = 0.0
@@ -317,15 +334,12 @@ def summarise_route(runs: RouteRuns, r: int, *, min_piece_km: float) -> dict[str
                 i += 1
     slivers.sort(key=lambda s: s["from_km"])
     states = [run.state for run in land if run.state is not None]
-    base = runs.seg.offset_m[r]
-    xings: list[dict[str, Any]] = []
-    for prev, nxt in zip(land[:-1], land[1:], strict=True):
-        gap_km = nxt.start_km - prev.stop_km
-        lon, lat = runs.seg.point_at(np.array([base + nxt.start_km * 1000.0]))
-        xings.append({"from": prev.state, "to": nxt.state,
-                      "via": "sea" if gap_km > _GAP_EPS_KM else "land",
-                      "lon": float(((lon[0] + 180.0) % 360.0) - 180.0), "lat": float(lat[0]),
-                      "km": nxt.start_km})
+    # Crossing positions (lon, lat) are filled in by summarise_routes, all at once.
+    xings: list[dict[str, Any]] = [
+        {"from": prev.state, "to": nxt.state,
+         "via": "sea" if nxt.start_km - prev.stop_km > _GAP_EPS_KM else "land",
+         "lon": math.nan, "lat": math.nan, "km": nxt.start_km}
+        for prev, nxt in zip(land[:-1], land[1:], strict=True)]
     return {
         "length_km": runs.seg.length_m[r] / 1000.0,
         "states": states,
@@ -411,8 +425,8 @@ def crossings(routes: gpd.GeoDataFrame, *, boundaries: gpd.GeoDataFrame | None =
     routes, boundaries = _prepare(routes, boundaries)
     runs = route_runs(routes, boundaries)
     rows: list[dict[str, Any]] = []
-    for r, rid in enumerate(runs.seg.ids):
-        summary = summarise_route(runs, r, min_piece_km=min_piece_km)
+    for rid, summary in zip(runs.seg.ids, summarise_routes(runs, min_piece_km=min_piece_km),
+                            strict=True):
         for seq, x in enumerate(summary["crossings"]):
             rows.append({"route_id": rid, "seq": seq, **x})
     frame = pd.DataFrame(rows, columns=["route_id", "seq", "from", "to", "via", "km", "lon",

@@ -58,13 +58,18 @@ ROUTES: list[dict[str, Any]] = [
         "modes": [("onshore", "vladivostok", "pyeongtaek-lng")],
         "sources": ["pipeline_volume", "dprk_transit_fees", "pipeline_opening_year",
                     "pipeline_contract_years", "interfax_2011_pipeline", "hankyoreh_2011_route",
-                    "rusmininfo_2012", "cnn_2011_pipeline"],
+                    "rusmininfo_2012", "cnn_2011_pipeline", "kyunghyang_2018_east_coast_line"],
         "accuracy": "concept route drawn along the DPRK east-coast railway (Gazprom's 2011 "
                     "proposal: Kyongsong, Wonsan, Goseong, Incheon, Pyeongtaek); towns 20-120 km "
                     "apart; no surveyed alignment was published",
         "published_length_km": 1100,
         "published_length_source": "interfax_2011_pipeline",
-        "published_sections": [],
+        # The 2018 Korean government estimate for the same east-coast line: 851.28 km of pipe
+        # from the Tumen to Goseong (ROK) via Orang, Tanchon, Rakwon and Wonsan.
+        "published_sections": [
+            {"from": "friendship-bridge-tumen", "to": "goseong-kor", "length_km": 851.28,
+             "source": "kyunghyang_2018_east_coast_line"},
+        ],
     },
     {
         "id": "pipeline-rus-prk-kor-2018",
@@ -176,13 +181,17 @@ ROUTES: list[dict[str, Any]] = [
         "modes": [("onshore", "chayanda-field", "blagoveshchensk"),
                   ("subsea", "blagoveshchensk", "heihe")],
         "sources": ["power_of_siberia_gazprom", "power_of_siberia_wikipedia",
-                    "russo_chinese_talks_years"],
+                    "russo_chinese_talks_years", "power_of_siberia_progress_2019",
+                    "power_of_siberia_chayanda_lensk"],
         "accuracy": "through the towns the line passes (Lensk, Olyokminsk, Aldan, Neryungri, "
                     "Tynda, Skovorodino, Svobodny), 80-330 km apart; the Amur crossing leg is "
                     "drawn to Heihe",
         "published_length_km": 2200,
         "published_length_source": "power_of_siberia_gazprom",
-        "published_sections": [],
+        "published_sections": [
+            {"from": "chayanda-field", "to": "lensk", "length_km": 205.35,
+             "source": "power_of_siberia_chayanda_lensk"},
+        ],
     },
     {
         "id": "pipeline-sakhalin-khabarovsk-vladivostok",
@@ -197,7 +206,7 @@ ROUTES: list[dict[str, Any]] = [
                  "spassk-dalny", "sibirtsevo", "ussuriysk", "artyom", "vladivostok"],
         "modes": [("onshore", "nogliki", "pogibi"), ("subsea", "pogibi", "lazarev"),
                   ("onshore", "lazarev", "vladivostok")],
-        "sources": ["skv_wikipedia", "skv_government_2011"],
+        "sources": ["skv_wikipedia", "skv_government_2011", "skv_komsomolsk_khabarovsk"],
         "accuracy": "Sakhalin and Lower Amur legs drawn with shape points along the Amur valley "
                     "(not surveyed); Khabarovsk-Vladivostok through the Ussuri valley towns "
                     "40-110 km apart",
@@ -357,15 +366,21 @@ ROUTES: list[dict[str, Any]] = [
         "status": "operating",
         "capacity": None, "capacity_unit": None,
         "declared_states": ["RUS", "CHN", "RUS"],
-        "path": ["tarskaya", "olovyannaya", "borzya", "zabaykalsk", "manzhouli", "jalainur",
-                 "hailar", "yakeshi", "boketu", "zhalantun", (123.8, 47.15), "daqing",
-                 (125.33, 46.4), "harbin", "shangzhi", "yabuli", "hailin", "mudanjiang",
-                 "suifenhe", "pogranichny", "ussuriysk"],
+        # Stations named by the sources (seeds/sources.toml): Mogoytuy, Yasnaya and Mirnaya on the
+        # Tarskaya-Zabaykalsk branch; Angangxi (Qiqihar's station), Anda and Zhaodong on the
+        # Binzhou line; the Binsui stations with their km posts.
+        "path": ["tarskaya", "mogoytuy", "olovyannaya", "yasnaya", "mirnaya", "borzya",
+                 "zabaykalsk", "manzhouli", "jalainur", "hailar", "yakeshi", "boketu",
+                 "zhalantun", "angangxi", "daqing", "anda", "zhaodong", "harbin", "acheng", "yuquan", "xiaoling", "maoershan",
+                 "wujimi", "shangzhi", "weihe", "yabuli", "yuchi", "hengdaohezi", "shanshi",
+                 "hailin", "mudanjiang", "modaoshi", "muling", "xiachengzi", "maqiaohe",
+                 "suiyang", "suifenhe", "pogranichny", "ussuriysk"],
         "modes": [("rail", "tarskaya", "ussuriysk")],
         "sources": ["tarskaya_zabaykalsk", "harbin_manzhouli_railway", "harbin_suifenhe_railway",
-                    "trans_manchurian_km_posts"],
-        "accuracy": "stations and towns 30-200 km apart; shape points at Angangxi (Qiqihar) "
-                    "and Anda",
+                    "trans_manchurian_km_posts", "binsui_km_posts", "binzhou_towns",
+                    "manchurian_branch_stations", "geonames_cities500"],
+        "accuracy": "stations and towns 9-150 km apart (GeoNames town points); Binsui "
+                    "stations every 10-60 km with km posts",
         "published_length_km": None,
         "published_length_source": None,
         "gauge_mm": None,
@@ -415,10 +430,12 @@ ROUTES: list[dict[str, Any]] = [
         "declared_states": ["CHN"],
         "path": ["beijing", "tongzhou", "yutian", "tangshan", "luanzhou", "qinhuangdao",
                  "shanhaiguan", "suizhong", "jinzhou", "panjin", "liaozhong", "shenyang",
-                 "benxi", "fengcheng", "dandong"],
+                 "sujiatun", "benxi", "caohekou", "tongyuanpu", "liujiahe", "jiguanshan",
+                 "fengcheng", "dandong"],
         "modes": [("rail", "beijing", "dandong")],
-        "sources": ["beijing_harbin_railway", "shenyang_dandong_railway"],
-        "accuracy": "stations and cities 25-120 km apart",
+        "sources": ["beijing_harbin_railway", "shenyang_dandong_railway", "shendan_km_posts",
+                    "geonames_cities500"],
+        "accuracy": "stations and cities 12-120 km apart; Shendan stations with km posts",
         "published_length_km": None,
         "published_length_source": None,
         "gauge_mm": 1435,
@@ -439,7 +456,7 @@ ROUTES: list[dict[str, Any]] = [
         "path": ["harbin", "dehui", "changchun", "siping", "tieling", "shenyang"],
         "modes": [("rail", "harbin", "shenyang")],
         "sources": ["beijing_harbin_railway"],
-        "accuracy": "cities 60-120 km apart",
+        "accuracy": "cities 60-155 km apart (km posts in seeds/sources.toml)",
         "published_length_km": None,
         "published_length_source": None,
         "gauge_mm": 1435,
