@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import multiprocessing
 import os
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeAlias
@@ -63,8 +64,8 @@ def analyze(routes: RoutesInput | Sequence[RoutesInput], *,
             boundaries: gpd.GeoDataFrame | str | os.PathLike[str] | None = None,
             focus: Sequence[str] = ("CHN",), bands_km: Iterable[float] = (10, 50, 100),
             min_piece_km: float = 0.5,
-            sensitivity: Sequence[str | os.PathLike[str] | gpd.GeoDataFrame] = ()
-            ) -> pd.DataFrame:
+            sensitivity: Sequence[str | os.PathLike[str] | gpd.GeoDataFrame] = (),
+            workers: int = 1) -> pd.DataFrame:
     """Return one row of metrics per route: length, states, km per state, crossings, exposure.
 
     Parameters
@@ -87,6 +88,10 @@ def analyze(routes: RoutesInput | Sequence[RoutesInput], *,
         analysis on. Each adds, per route, the differences *alternative minus this analysis* to
         a ``sensitivity`` column: km per state, offshore km, each exposure figure, and the
         crossings that appear or disappear.
+    workers
+        Processes to share the routes between (POSIX only; forked, so the boundary index is
+        built once). ``0`` means one per CPU. Batches under 500 routes always run in this
+        process. Results do not depend on it.
 
     Returns
     -------
@@ -113,12 +118,27 @@ def analyze(routes: RoutesInput | Sequence[RoutesInput], *,
     bands = _bands(bands_km)
     if not (isinstance(min_piece_km, (int, float)) and min_piece_km >= 0):
         raise GeorouteError(f"min_piece_km: {min_piece_km!r} must be a number >= 0")
-    index = boundary_index(layer)
-    runs = route_runs(gdf, layer)
-    expo = route_exposure(runs, index, focus_codes, bands)
+    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 0:
+        raise GeorouteError(f"workers: {workers!r} must be a whole number >= 0")
+    boundary_index(layer)  # built here, so forked workers share it
+    job = (gdf, layer, focus_codes, bands, float(min_piece_km))
+    n_proc = _processes(workers, len(gdf))
+    if n_proc > 1:
+        bounds = np.linspace(0, len(gdf), n_proc + 1).astype(int)
+        blocks = [(int(lo), int(hi)) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
+        _JOB.append(job)
+        try:
+            ctx = multiprocessing.get_context("fork")
+            with ctx.Pool(n_proc) as pool:
+                parts = pool.map(_analyze_block, blocks)
+        finally:
+            _JOB.pop()
+        summaries = [s for part in parts for s in part[0]]
+        expo = [e for part in parts for e in part[1]]
+    else:
+        summaries, expo = _analyze_rows(*job)
     rows = []
     names, kinds = gdf["name"].tolist(), gdf["kind"].tolist()
-    summaries = summarise_routes(runs, min_piece_km=float(min_piece_km))
     for r, summary in enumerate(summaries):
         rows.append({"name": names[r], "kind": kinds[r], **summary, "exposure": expo[r]})
     frame = pd.DataFrame(rows, index=pd.Index(gdf["id"].tolist(), name="id"), columns=COLUMNS)
@@ -134,7 +154,7 @@ def analyze(routes: RoutesInput | Sequence[RoutesInput], *,
             key = str(alt) if not isinstance(alt, gpd.GeoDataFrame) else \
                 alt.attrs.get("key", alt.attrs.get("name", "layer"))
             other = analyze(gdf, boundaries=alt_layer, focus=focus_codes, bands_km=bands,
-                            min_piece_km=min_piece_km)
+                            min_piece_km=min_piece_km, workers=workers)
             alts[key] = (other, _layer_meta(alt_layer))
         deltas: list[Any] = [
             {key: sensitivity_delta(frame.loc[rid], other.loc[rid], meta)
@@ -144,6 +164,34 @@ def analyze(routes: RoutesInput | Sequence[RoutesInput], *,
         frame["sensitivity"] = pd.Series(deltas, index=frame.index, dtype=object)
         frame.attrs["sensitivity"] = {key: meta for key, (_, meta) in alts.items()}
     return frame
+
+
+_MIN_ROUTES_PER_PROCESS = 250
+_JOB: list[tuple[Any, ...]] = []  # the job forked workers read (never pickled)
+
+
+def _processes(workers: int, n_routes: int) -> int:
+    if workers == 1 or n_routes < 2 * _MIN_ROUTES_PER_PROCESS:
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    wanted = (os.cpu_count() or 1) if workers == 0 else workers
+    return max(1, min(wanted, n_routes // _MIN_ROUTES_PER_PROCESS))
+
+
+def _analyze_rows(gdf: gpd.GeoDataFrame, layer: gpd.GeoDataFrame, focus_codes: list[str],
+                  bands: tuple[float, ...], min_piece_km: float
+                  ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Return the per-route summaries and exposures of ``gdf`` (one process)."""
+    runs = route_runs(gdf, layer)
+    expo = route_exposure(runs, boundary_index(layer), focus_codes, bands)
+    return summarise_routes(runs, min_piece_km=min_piece_km), expo
+
+
+def _analyze_block(block: tuple[int, int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    gdf, layer, focus_codes, bands, min_piece_km = _JOB[-1]
+    lo, hi = block
+    return _analyze_rows(gdf.iloc[lo:hi], layer, focus_codes, bands, min_piece_km)
 
 
 def _layer_meta(layer: gpd.GeoDataFrame) -> dict[str, str]:

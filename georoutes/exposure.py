@@ -46,7 +46,8 @@ _LEVELS_DEG = (0.5, 0.1, 0.02, 0.004, 0.0)
 # A planar displacement of one degree in (lon, lat) is at most this long on the ground (a
 # meridian degree is 111.69 km at the poles; a degree of longitude is shorter).
 _KM_PER_DEG_MAX = 111.7
-_REL_TOL_FAR = 1e-3  # far nearest approaches are resolved to 0.1 % (and at least 5 m)
+_PATH_SLACK = 1e-3  # the lon/lat path between densified vertices is <= 0.1 % longer
+_REL_TOL_FAR = 2e-4  # far nearest approaches are resolved to 0.02 % (and at least 5 m)
 
 
 @cache
@@ -260,8 +261,10 @@ def _chord_to_arc(chord_km: FloatArray) -> FloatArray:
     return out
 
 
-def _distance_all_km(p: FloatArray, edges: _FocusEdges) -> FloatArray:
+def _distance_all_km(p: FloatArray, edges: _FocusEdges, *, chord: bool = False) -> FloatArray:
     """Return the distance (km) from each point to the nearest of all ``edges``.
+
+    With ``chord``, the straight-line (ECEF) distance instead of the arc.
 
     Three levels of bounding spheres (groups of runs, runs, edges) keep the work per point
     small wherever the point is: only groups, then runs, whose lower bound can beat the best
@@ -283,7 +286,7 @@ def _distance_all_km(p: FloatArray, edges: _FocusEdges) -> FloatArray:
         best = np.full(p.shape[0], np.inf)
         _runs_min(best, p, pair_pt, pair_run, edges)
         out[pts] = best[pts]
-    return _chord_to_arc(out)
+    return out if chord else _chord_to_arc(out)
 
 
 def _runs_min(best: FloatArray, p: FloatArray, pair_pt: IntArray, pair_run: IntArray,
@@ -454,57 +457,112 @@ def _far_nearest(runs: RouteRuns, ch: _Chunks, index: BoundaryIndex, state: int,
                  routes: IntArray) -> FloatArray:
     """Return the nearest approach (km) of routes that come nowhere near the focus state.
 
-    Branch and bound over route intervals and outline detail at once. An interval of half-length
-    ``l`` whose midpoint lies ``d`` from the outline simplified by ``h`` holds no point nearer
-    than ``d - h - l`` and its midpoint is no farther than ``d + h`` (distance is 1-Lipschitz
-    along the route, and every point of the full outline lies within ``h`` of the simplified
-    one). Intervals that cannot beat the best midpoint found are dropped; the others move to a
-    finer outline (when ``h`` dominates) or are halved, until the answer is known to
-    ``max(5 m, 0.1 %)``.
+    Branch and bound over route intervals and outline detail at once, in ECEF chords. An
+    interval's ends ``a``, ``b`` measured against the outline simplified by ``h`` are no nearer
+    to the full outline than ``ra = da - h`` and ``rb = db - h``: the balls ``B(a, ra)`` and
+    ``B(b, rb)`` hold none of it. Every point of the interval lies within ``w`` of the chord
+    ``ab`` (``w`` from the interval's length and the chord's), so no point of it is nearer than
+    (the least distance from the chord to the outside of the two balls) minus ``w`` (see
+    :func:`_lens_bound`). Intervals that cannot beat the best end found by more than the
+    tolerance are dropped; the others are measured on a finer outline (where ``h`` dominates)
+    or halved, until the answer is known to ``max(5 m, 0.02 %)``.
     """
     seg = runs.seg
     n_routes = seg.length_m.size
     levels = [_focus_edges(index, state, simplify_deg=t) for t in _LEVELS_DEG]
-    h = np.asarray(_LEVELS_DEG) * _KM_PER_DEG_MAX
+    h_all = np.asarray(_LEVELS_DEG) * _KM_PER_DEG_MAX
     top = len(levels) - 1
     which = np.flatnonzero(np.isin(ch.route, routes))
     a, b = ch.start[which], ch.stop[which]
     route = ch.route[which]
     first, last = ch.seg_first[which], ch.seg_stop[which] - 1
     lev = np.zeros(which.size, dtype=np.int64)
-    best = np.full(n_routes, np.inf)
+
+    def measure(pos: FloatArray, level: IntArray, lo: IntArray, hi: IntArray
+                ) -> tuple[FloatArray, FloatArray]:
+        seg_of = np.clip(np.searchsorted(seg.g0, pos, side="right") - 1, lo, hi)
+        p = _ecef(*seg.point_on(seg_of, pos))
+        d = np.empty(pos.size)
+        for k in np.unique(level):
+            at = np.flatnonzero(level == k)
+            d[at] = _distance_all_km(p[at], levels[k], chord=True)
+        return p, d
+
+    # Consecutive chunks share their ends: measure each end once.
+    joined = np.r_[False, (a[1:] == b[:-1]) & (route[1:] == route[:-1])]
+    pa, da = measure(a, lev, first, last)
+    pb = np.empty_like(pa)
+    db = np.empty_like(da)
+    shared = np.flatnonzero(joined[1:])
+    pb[shared], db[shared] = pa[shared + 1], da[shared + 1]
+    alone = np.flatnonzero(~np.r_[joined[1:], False])
+    pb[alone], db[alone] = measure(b[alone], lev[alone], first[alone], last[alone])
+    best = np.full(n_routes, np.inf)  # chord km: the nearest end measured so far (+ its h)
     for _ in range(200):
         if a.size == 0:
             break
-        m = (a + b) / 2.0
-        seg_of = np.clip(np.searchsorted(seg.g0, m, side="right") - 1, first, last)
-        lon, lat = seg.point_on(seg_of, m)
-        p = _ecef(lon, lat)
-        d = np.empty(a.size)
-        for k in np.unique(lev):
-            at = np.flatnonzero(lev == k)
-            d[at] = _distance_all_km(p[at], levels[k])
-        half = (b - a) / 2000.0
-        hk = h[lev]
-        np.minimum.at(best, route, d + hk)
+        h = h_all[lev]
+        np.minimum.at(best, route, np.minimum(da, db) + h)
+        length = (b - a) / 1000.0 * (1.0 + _PATH_SLACK)
+        lower = _lens_bound(pa, pb, np.maximum(da - h, 0.0), np.maximum(db - h, 0.0), length)
         tol = np.maximum(_MIN_TOL_KM, _REL_TOL_FAR * best[route])
-        live = (d - hk - half < best[route] - tol) & (2 * hk + half > tol)
+        live = (lower < best[route] - tol) & (length > _MIN_TOL_KM)
         if not live.any():
             break
-        a, b, d, hk, half = a[live], b[live], d[live], hk[live], half[live]
-        route, first, last, lev = route[live], first[live], last[live], lev[live]
-        # Where the outline's error dominates, measure again on a finer outline; else halve.
-        finer = (2 * hk > half) & (lev < top)
+        keep = np.flatnonzero(live)
+        a, b, pa, pb, da, db = a[keep], b[keep], pa[keep], pb[keep], da[keep], db[keep]
+        route, first, last, lev = route[keep], first[keep], last[keep], lev[keep]
+        h, lower = h[keep], lower[keep]
+        # Where the outline's error dominates the gap between the bounds, measure again on a
+        # finer outline; else halve the interval.
+        gap = np.minimum(da, db) + h - lower
+        finer = (4 * h > gap) & (lev < top)
         up = np.flatnonzero(finer)
+        if up.size:
+            lev[up] += 1
+            pa[up], da[up] = measure(a[up], lev[up], first[up], last[up])
+            pb[up], db[up] = measure(b[up], lev[up], first[up], last[up])
         cut = np.flatnonzero(~finer)
         mid = (a[cut] + b[cut]) / 2.0
+        pm, dm = measure(mid, lev[cut], first[cut], last[cut])
         a = np.concatenate([a[up], a[cut], mid])
         b = np.concatenate([b[up], mid, b[cut]])
+        pa = np.concatenate([pa[up], pa[cut], pm])
+        pb = np.concatenate([pb[up], pm, pb[cut]])
+        da = np.concatenate([da[up], da[cut], dm])
+        db = np.concatenate([db[up], dm, db[cut]])
         route = np.concatenate([route[up], route[cut], route[cut]])
         first = np.concatenate([first[up], first[cut], first[cut]])
         last = np.concatenate([last[up], last[cut], last[cut]])
-        lev = np.concatenate([lev[up] + 1, lev[cut], lev[cut]])
-    return best[routes]
+        lev = np.concatenate([lev[up], lev[cut], lev[cut]])
+    return _chord_to_arc(best[routes])
+
+
+def _lens_bound(pa: FloatArray, pb: FloatArray, ra: FloatArray, rb: FloatArray,
+                length: FloatArray) -> FloatArray:
+    """Return a lower bound on the distance to a set from a route interval (chord km).
+
+    The set lies outside the balls ``B(pa, ra)`` and ``B(pb, rb)``; the interval runs from
+    ``pa`` to ``pb`` and is ``length`` long. Two bounds, the better one wins:
+
+    - along the route (distance is 1-Lipschitz): ``(ra + rb - length) / 2``;
+    - across it: on the chord ``pa pb`` the nearest point outside both balls lies on the
+      circle where their spheres meet (radius ``rho``) or, if that circle falls beyond an end,
+      at distance ``min(ra, rb)``; every point of the interval lies within
+      ``w = sqrt(length**2 - chord**2) / 2`` of the chord (a path of that length between the
+      two ends stays inside the ellipsoid with them as foci), so ``rho - w`` bounds it.
+    """
+    along = (ra + rb - length) / 2.0
+    chord = np.linalg.norm(pb - pa, axis=1)
+    w = np.sqrt(np.maximum(length**2 - chord**2, 0.0)) / 2.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c_pos = (chord**2 + ra**2 - rb**2) / (2.0 * chord)
+    inside = (chord > 0) & (c_pos >= 0) & (c_pos <= chord)
+    rho = np.where(inside, np.sqrt(np.maximum(ra**2 - np.where(inside, c_pos, 0.0)**2, 0.0)),
+                   np.minimum(ra, rb))
+    # The balls must overlap for the chord to be covered; else the across bound is void.
+    across = np.where(ra + rb > chord, rho - w, -np.inf)
+    return np.maximum(along, across)
 
 
 def band_polygons(boundaries: Any, code: str, bands_km: tuple[float, ...]) -> dict[str, Any]:
