@@ -46,7 +46,9 @@ _LEVELS_DEG = (0.5, 0.1, 0.02, 0.004, 0.0)
 # A planar displacement of one degree in (lon, lat) is at most this long on the ground (a
 # meridian degree is 111.69 km at the poles; a degree of longitude is shorter).
 _KM_PER_DEG_MAX = 111.7
+_WINDOW_KM = 10.0  # candidate edges: those within the widest band plus this (chord km)
 _PATH_SLACK = 1e-3  # the lon/lat path between densified vertices is <= 0.1 % longer
+_PATH_TOL_KM = 0.01  # ... and strays <= 10 m from the geodesic (geodesy.DENSIFY_TOLERANCE_M)
 _REL_TOL_FAR = 2e-4  # far nearest approaches are resolved to 0.02 % (and at least 5 m)
 
 
@@ -225,14 +227,17 @@ def _ragged(counts: IntArray) -> IntArray:
     return np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
 
 
-def _distance_km(p: FloatArray, owner_chunk: IntArray, offsets: IntArray, run_ids: IntArray,
-                 edges: _FocusEdges) -> FloatArray:
-    """Return the distance (km) from each point to the nearest candidate edge of its chunk.
+def _nearest_chord(p: FloatArray, owner_chunk: IntArray, offsets: IntArray, run_ids: IntArray,
+                   edges: _FocusEdges) -> tuple[FloatArray, FloatArray]:
+    """Return each point's chord distance (km) to, and nearest point on, its candidate edges.
+
+    Nearest points are ECEF km (NaN where a point has no candidate).
 
     ``offsets``/``run_ids`` list, per chunk, the runs of edges to consider (see
     :func:`_runs_min`).
     """
     out = np.full(p.shape[0], np.inf)
+    near = np.full(p.shape, np.nan)
     counts = offsets[owner_chunk + 1] - offsets[owner_chunk]
     cum = np.cumsum(counts)
     start = 0
@@ -246,10 +251,8 @@ def _distance_km(p: FloatArray, owner_chunk: IntArray, offsets: IntArray, run_id
             continue
         pair_pt = np.repeat(pts, c)
         pair_run = run_ids[np.repeat(offsets[owner_chunk[pts]], c) + _ragged(c)]
-        best = np.full(p.shape[0], np.inf)
-        _runs_min(best, p, pair_pt, pair_run, edges)
-        out[pts] = best[pts]
-    return _chord_to_arc(out)
+        _runs_min(out, p, pair_pt, pair_run, edges, near=near)
+    return out, near
 
 
 def _chord_to_arc(chord_km: FloatArray) -> FloatArray:
@@ -290,12 +293,15 @@ def _distance_all_km(p: FloatArray, edges: _FocusEdges, *, chord: bool = False) 
 
 
 def _runs_min(best: FloatArray, p: FloatArray, pair_pt: IntArray, pair_run: IntArray,
-              edges: _FocusEdges) -> None:
+              edges: _FocusEdges, *, near: FloatArray | None = None) -> None:
     """Lower ``best[i]`` to the chord distance from point ``i`` to the nearest edge of its runs.
+
+    With ``near``, ``near[i]`` becomes that nearest point.
 
     Each run's bounding sphere bounds its distance from a point below (centre distance minus
     radius) and above (plus radius). The run with the best upper bound is measured edge by edge
     first, which gives each point a tight bound; then only runs whose lower bound can beat it.
+    ``pair_pt`` must be sorted.
     """
     centre_gap = np.linalg.norm(p[pair_pt] - edges.run_centre[pair_run], axis=1)
     radius = edges.run_radius[pair_run]
@@ -305,16 +311,18 @@ def _runs_min(best: FloatArray, p: FloatArray, pair_pt: IntArray, pair_run: IntA
     hit = np.flatnonzero(ub == upper[pair_pt])
     chosen = np.zeros(pair_pt.size, dtype=bool)
     chosen[hit[np.r_[True, pair_pt[hit][1:] != pair_pt[hit][:-1]]]] = True
-    _edge_min(best, p, pair_pt[chosen], pair_run[chosen], edges)
+    _edge_min(best, p, pair_pt[chosen], pair_run[chosen], edges, near)
     keep = ~chosen & (centre_gap - radius <= best[pair_pt])
-    _edge_min(best, p, pair_pt[keep], pair_run[keep], edges)
+    _edge_min(best, p, pair_pt[keep], pair_run[keep], edges, near)
 
 
 def _edge_min(best: FloatArray, p: FloatArray, pair_pt: IntArray, pair_run: IntArray,
-              edges: _FocusEdges) -> None:
+              edges: _FocusEdges, near: FloatArray | None) -> None:
     """Lower ``best[i]`` to the chord distance from point ``i`` to each edge of its runs."""
     n_edges = edges.run_stop[pair_run] - edges.run_start[pair_run]
     pair_pt = np.repeat(pair_pt, n_edges)
+    if pair_pt.size == 0:
+        return
     pair_edge = np.repeat(edges.run_start[pair_run], n_edges) + _ragged(n_edges)
     a = edges.a[pair_edge]
     v = edges.b[pair_edge] - a
@@ -323,7 +331,20 @@ def _edge_min(best: FloatArray, p: FloatArray, pair_pt: IntArray, pair_run: IntA
     with np.errstate(invalid="ignore", divide="ignore"):
         t = np.clip(np.where(vv > 0, np.einsum("ij,ij->i", w, v) / vv, 0.0), 0.0, 1.0)
     gap = w - t[:, None] * v
-    np.minimum.at(best, pair_pt, np.sqrt(np.einsum("ij,ij->i", gap, gap)))
+    d = np.sqrt(np.einsum("ij,ij->i", gap, gap))
+    if near is None:
+        np.minimum.at(best, pair_pt, d)
+        return
+    # Pairs are sorted by point: the least of each point's group, and where it is.
+    first = np.flatnonzero(np.r_[True, pair_pt[1:] != pair_pt[:-1]])
+    least = np.minimum.reduceat(d, first)
+    group = np.repeat(np.arange(first.size), np.diff(np.r_[first, d.size]))
+    at = np.flatnonzero(d == least[group])
+    at = at[np.r_[True, group[at][1:] != group[at][:-1]]]
+    pts = pair_pt[first]
+    better = least < best[pts]
+    best[pts[better]] = least[better]
+    near[pts[better]] = (a + t[:, None] * v)[at[better]]
 
 
 def route_exposure(runs: RouteRuns, index: BoundaryIndex, focus: list[str],
@@ -366,38 +387,53 @@ def _band_key(d: float) -> str:
 
 def _exposure_one(runs: RouteRuns, ch: _Chunks, edges: _FocusEdges, state: int,
                   bands_km: tuple[float, ...]) -> tuple[FloatArray, FloatArray]:
+    """Return km within each band, per route, and each route's nearest approach.
+
+    The nearest approach is in arc km, inf where the route comes no nearer than the widest band.
+    """
     n_routes = runs.seg.length_m.size
-    bands = np.asarray(bands_km, dtype=float)
+    bands = _arc_to_chord(np.asarray(bands_km, dtype=float))
     d_max = float(bands.max()) if bands.size else 0.0
     within = np.zeros((n_routes, bands.size))
     nearest = np.full(n_routes, np.inf)
     all_chunks = np.arange(ch.route.size)
-    offsets, run_ids = _candidates(ch, all_chunks, edges, d_max + 5.0)
+    offsets, run_ids = _candidates(ch, all_chunks, edges, d_max + _WINDOW_KM)
     has = (offsets[1:] - offsets[:-1]) > 0
     # Chunks with edges near, or inside the focus state (big states), are measured.
     mid_state = runs.state_at((ch.start + ch.stop) / 2.0)
     active = np.flatnonzero(has | (mid_state == state))
     if active.size == 0:
         return within, nearest
+
+    def measure(pos: FloatArray, chunk: IntArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+        return _eval(runs, ch, pos, chunk, offsets, run_ids, edges, state)
+
     # Initial intervals: the chunks themselves, halved where they cannot be decided.
     a, b = ch.start[active], ch.stop[active]
     chunk_of = active
-    da = _eval(runs, ch, a, chunk_of, offsets, run_ids, edges, state)
-    db = _eval(runs, ch, b, chunk_of, offsets, run_ids, edges, state)
+    pa, da, qa = measure(a, chunk_of)
+    pb, db, qb = measure(b, chunk_of)
     route = ch.route[chunk_of]
+    # Only edges within the window were candidates: a measured distance beyond it may be too
+    # long, but the true one is beyond the window too, so balls are capped at its radius.
+    cap = d_max + _WINDOW_KM * 0.5
     for _ in range(64):
         if a.size == 0:
             break
         np.minimum.at(nearest, route, np.minimum(da, db))
-        length = (b - a) / 1000.0
-        slack = length * 1.001
-        lo = (da + db - slack) / 2.0
-        hi = (da + db + slack) / 2.0
+        length = (b - a) / 1000.0 * (1.0 + _PATH_SLACK)
+        wide = _path_width(pa, pb, a, b)
+        lo = _lens_bound(pa, pb, np.minimum(da, cap), np.minimum(db, cap), length, wide)
+        # Upper bounds: along the route, and the distance to either end's nearest territory
+        # point (convex along the chord, so largest at an end, plus the path's width).
+        to_qa = np.maximum(da, np.linalg.norm(pb - qa, axis=1))
+        to_qb = np.maximum(db, np.linalg.norm(pa - qb, axis=1))
+        hi = np.fmin((da + db + length) / 2.0, np.fmin(to_qa, to_qb) + wide)
         small = length <= _SETTLE_KM
         # An interval lying in one stretch of the focus state's territory is wholly within.
-        ra = np.searchsorted(runs.start, a, side="right")
-        rb = np.searchsorted(runs.start, b, side="left")
-        whole = (ra == rb) & (da == 0) & (db == 0)
+        run_a = np.searchsorted(runs.start, a, side="right")
+        run_b = np.searchsorted(runs.start, b, side="left")
+        whole = (run_a == run_b) & (da == 0) & (db == 0)
         hi = np.where(whole, 0.0, hi)
         undecided = np.zeros(a.size, dtype=bool)
         contrib = np.zeros((a.size, bands.size))
@@ -408,22 +444,50 @@ def _exposure_one(runs: RouteRuns, ch: _Chunks, edges: _FocusEdges, state: int,
             contrib[full, j] = length[full]
             contrib[lin, j] = length[lin] * _linear_fraction(da[lin], db[lin], d)
             undecided |= ~full & ~none & ~small
-        need_min = (nearest[route] > 0) & (lo < nearest[route] - _MIN_TOL_KM) & ~small
+        # The nearest approach is sought here only for routes that come within the window
+        # (the others go to the far search).
+        best = nearest[route]
+        need_min = (best > 0) & (best <= cap) & (lo < best - _MIN_TOL_KM) & ~small
         split = undecided | need_min
         done = ~split
-        np.add.at(within, route[done], contrib[done])
+        np.add.at(within, route[done], contrib[done] / (1.0 + _PATH_SLACK))
         if not split.any():
             break
-        a, b, da, db, chunk_of, route = (a[split], b[split], da[split], db[split],
-                                         chunk_of[split], route[split])
+        keep = np.flatnonzero(split)
+        a, b, chunk_of, route = a[keep], b[keep], chunk_of[keep], route[keep]
+        pa, pb, da, db, qa, qb = pa[keep], pb[keep], da[keep], db[keep], qa[keep], qb[keep]
         m = (a + b) / 2.0
-        dm = _eval(runs, ch, m, chunk_of, offsets, run_ids, edges, state)
+        pm, dm, qm = measure(m, chunk_of)
         a = np.concatenate([a, m])
         b = np.concatenate([m, b])
+        pa, pb = np.concatenate([pa, pm]), np.concatenate([pm, pb])
         da, db = np.concatenate([da, dm]), np.concatenate([dm, db])
+        qa, qb = np.concatenate([qa, qm]), np.concatenate([qm, qb])
         chunk_of = np.concatenate([chunk_of, chunk_of])
         route = np.concatenate([route, route])
-    return within, nearest
+    # Beyond the window the measured nearest approach may be too long: those go to the far
+    # search.
+    nearest[nearest > cap] = np.inf
+    return within, _chord_to_arc(nearest)
+
+
+def _path_width(pa: FloatArray, pb: FloatArray, a: FloatArray, b: FloatArray) -> FloatArray:
+    """Return how far (km) the route between positions ``a`` and ``b`` may stray from the chord.
+
+    The geodesic path between the two ends is ``(b - a)`` long, and a path of that length
+    between two points stays inside the ellipsoid with them as foci, whose half-width is
+    ``sqrt(length**2 - chord**2) / 2``; the drawn (densified lon/lat) path lies within
+    ``_PATH_TOL_KM`` of the geodesic one.
+    """
+    length = (b - a) / 1000.0
+    chord = np.linalg.norm(pb - pa, axis=1)
+    return np.sqrt(np.maximum(length**2 - chord**2, 0.0)) / 2.0 + _PATH_TOL_KM
+
+
+def _arc_to_chord(arc_km: FloatArray) -> FloatArray:
+    """Return chords for arc lengths on the mean sphere: c = 2R sin(arc / 2R)."""
+    return np.asarray(2 * _MEAN_RADIUS_KM * np.sin(np.minimum(arc_km / (2 * _MEAN_RADIUS_KM),
+                                                               np.pi / 2)), dtype=float)
 
 
 def _linear_fraction(da: FloatArray, db: FloatArray, d: float) -> FloatArray:
@@ -440,17 +504,24 @@ def _linear_fraction(da: FloatArray, db: FloatArray, d: float) -> FloatArray:
 
 
 def _eval(runs: RouteRuns, ch: _Chunks, pos: FloatArray, chunk_of: IntArray,
-          offsets: IntArray, run_ids: IntArray, edges: _FocusEdges, state: int) -> FloatArray:
+          offsets: IntArray, run_ids: IntArray, edges: _FocusEdges, state: int
+          ) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Return each position's ECEF point, chord distance and nearest territory point.
+
+    Inside the focus state the distance is 0 and the nearest point is the point itself.
+    """
     seg = runs.seg
     seg_ids = np.clip(np.searchsorted(seg.g0, pos, side="right") - 1, ch.seg_first[chunk_of],
                       ch.seg_stop[chunk_of] - 1)
     lon, lat = seg.point_on(seg_ids, pos)
+    p = _ecef(lon, lat)
     inside = runs.state_at(pos, seg.route[seg_ids]) == state
     d = np.zeros(pos.size)
-    out = ~inside
-    if out.any():
-        d[out] = _distance_km(_ecef(lon[out], lat[out]), chunk_of[out], offsets, run_ids, edges)
-    return d
+    q = p.copy()
+    out = np.flatnonzero(~inside)
+    if out.size:
+        d[out], q[out] = _nearest_chord(p[out], chunk_of[out], offsets, run_ids, edges)
+    return p, d, q
 
 
 def _far_nearest(runs: RouteRuns, ch: _Chunks, index: BoundaryIndex, state: int,
@@ -504,7 +575,8 @@ def _far_nearest(runs: RouteRuns, ch: _Chunks, index: BoundaryIndex, state: int,
         h = h_all[lev]
         np.minimum.at(best, route, np.minimum(da, db) + h)
         length = (b - a) / 1000.0 * (1.0 + _PATH_SLACK)
-        lower = _lens_bound(pa, pb, np.maximum(da - h, 0.0), np.maximum(db - h, 0.0), length)
+        lower = _lens_bound(pa, pb, np.maximum(da - h, 0.0), np.maximum(db - h, 0.0), length,
+                            _path_width(pa, pb, a, b))
         tol = np.maximum(_MIN_TOL_KM, _REL_TOL_FAR * best[route])
         live = (lower < best[route] - tol) & (length > _MIN_TOL_KM)
         if not live.any():
@@ -539,7 +611,7 @@ def _far_nearest(runs: RouteRuns, ch: _Chunks, index: BoundaryIndex, state: int,
 
 
 def _lens_bound(pa: FloatArray, pb: FloatArray, ra: FloatArray, rb: FloatArray,
-                length: FloatArray) -> FloatArray:
+                length: FloatArray, wide: FloatArray) -> FloatArray:
     """Return a lower bound on the distance to a set from a route interval (chord km).
 
     The set lies outside the balls ``B(pa, ra)`` and ``B(pb, rb)``; the interval runs from
@@ -548,13 +620,12 @@ def _lens_bound(pa: FloatArray, pb: FloatArray, ra: FloatArray, rb: FloatArray,
     - along the route (distance is 1-Lipschitz): ``(ra + rb - length) / 2``;
     - across it: on the chord ``pa pb`` the nearest point outside both balls lies on the
       circle where their spheres meet (radius ``rho``) or, if that circle falls beyond an end,
-      at distance ``min(ra, rb)``; every point of the interval lies within
-      ``w = sqrt(length**2 - chord**2) / 2`` of the chord (a path of that length between the
-      two ends stays inside the ellipsoid with them as foci), so ``rho - w`` bounds it.
+      at distance ``min(ra, rb)``; every point of the interval lies within ``wide`` of the
+      chord (see :func:`_path_width`), so ``rho - wide`` bounds it.
     """
     along = (ra + rb - length) / 2.0
     chord = np.linalg.norm(pb - pa, axis=1)
-    w = np.sqrt(np.maximum(length**2 - chord**2, 0.0)) / 2.0
+    w = wide
     with np.errstate(invalid="ignore", divide="ignore"):
         c_pos = (chord**2 + ra**2 - rb**2) / (2.0 * chord)
     inside = (chord > 0) & (c_pos >= 0) & (c_pos <= chord)
