@@ -221,11 +221,14 @@ def emit(text: str, out: Path | None) -> None:
               show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of stdout (never half-written).")
+@click.option("--workers", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Processes for large route sets (0 = one per CPU; under 500 routes: 1).")
 def compare(routes: tuple[Path, ...], focus: tuple[str, ...], bands: str,
             boundaries: str | None, code_column: str, min_piece_km: float,
             sensitivity: tuple[str, ...], volume_bcm: float | None, tariff: float,
             rank_by: tuple[str, ...], descending: bool,
-            group_by: str | None, only: tuple[str, ...], fmt: str, out: Path | None) -> None:
+            group_by: str | None, only: tuple[str, ...], fmt: str, out: Path | None,
+            workers: int) -> None:
     """Compare routes: length, states, km per state, crossings, exposure to focus states.
 
     With no ROUTES, analyses the built-in catalog of the seed scenario (routes and corridors).
@@ -236,7 +239,7 @@ def compare(routes: tuple[Path, ...], focus: tuple[str, ...], bands: str,
     layer = load_boundaries(boundaries, code_column=code_column)
     analysis = analyze(load_inputs(routes), boundaries=layer, focus=focus,
                        bands_km=parse_bands(bands), min_piece_km=min_piece_km,
-                       sensitivity=sensitivity)
+                       sensitivity=sensitivity, workers=workers)
     nested, flat = comparison(analysis, only=list(only) or None,
                               rank_by=list(rank_by) or None, ascending=not descending,
                               group_by=group_by, volume_bcm_per_year=volume_bcm,

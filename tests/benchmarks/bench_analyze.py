@@ -51,6 +51,8 @@ def main() -> None:
     parser.add_argument("--routes", type=int, default=10_000)
     parser.add_argument("--vertices", type=int, default=50)
     parser.add_argument("--seed", type=int, default=20111)
+    parser.add_argument("--workers", type=int, default=2,
+                        help="processes for the parallel run (this machine has 2 cores)")
     parser.add_argument("--naive-routes", type=int, default=None,
                         help="run the naive method on this many routes only (it is slow)")
     args = parser.parse_args()
@@ -62,11 +64,19 @@ def main() -> None:
     t0 = time.perf_counter()
     ours = georoutes.analyze(routes, boundaries=countries, focus=["CHN"], bands_km=(10, 50, 100))
     t_ours = time.perf_counter() - t0
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # this process
 
     t0 = time.perf_counter()
     georoutes.analyze(routes, boundaries=countries, focus=())
     t_km = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    par = georoutes.analyze(routes, boundaries=countries, focus=["CHN"], bands_km=(10, 50, 100),
+                            workers=args.workers)
+    t_par = time.perf_counter() - t0
+    same = np.allclose(georoutes.flatten(par).select_dtypes("number").to_numpy(float),
+                       georoutes.flatten(ours).select_dtypes("number").to_numpy(float),
+                       rtol=1e-9, atol=1e-6)
 
     n_naive = args.naive_routes or args.routes
     sub = routes.iloc[:n_naive]
@@ -90,8 +100,12 @@ def main() -> None:
           f"{t_naive:.2f} s, {naive_rate:,.0f} routes/s")
     print(f"georoutes.analyze, km per state only (no focus, the naive method's work): "
           f"{t_km:.2f} s, {args.routes / t_km:,.0f} routes/s")
-    print(f"speed ratio: {ours_rate / naive_rate:.1f}x with exposure, "
-          f"{args.routes / t_km / naive_rate:.1f}x on km per state alone")
+    print(f"georoutes.analyze(workers={args.workers}) (the same, forked processes): "
+          f"{t_par:.2f} s, {args.routes / t_par:,.0f} routes/s "
+          f"({'same figures' if same else 'FIGURES DIFFER'})")
+    print(f"speed ratio: {ours_rate / naive_rate:.1f}x with exposure in one process, "
+          f"{args.routes / t_par / naive_rate:.1f}x with {args.workers} processes, "
+          f"{args.routes / t_km / naive_rate:.1f}x on km per state alone (one process)")
     print(f"peak memory (max RSS): {peak_mb:,.0f} MB")
     print(f"largest km-per-state disagreement: {100 * worst:.3f} % of route length "
           f"({'OK' if worst < 0.005 else 'ABOVE 0.5 %'})")

@@ -1,0 +1,105 @@
+"""Exposure internals: the bounds the search relies on, small islands, and parallel runs."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from _independent import distances_km, sample_route
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import georoutes
+from georoutes.exposure import _lens_bound
+
+# A made-up layer: a mainland far west and, 1,000 km east of it, an island 2 km across. An
+# outline simplified by a tenth of a degree loses the island; the nearest approach must not.
+MAINLAND = shapely.box(100.0, 30.0, 110.0, 40.0)
+ISLAND = shapely.box(121.00, 35.00, 121.02, 35.02)
+LAYER = gpd.GeoDataFrame({"code": ["AAA", "BBB"], "name": ["Mainland and isle", "Elsewhere"]},
+                         geometry=[shapely.MultiPolygon([MAINLAND, ISLAND]),
+                                   shapely.box(60.0, 50.0, 70.0, 55.0)], crs="EPSG:4326")
+
+
+def _route(coords: list[tuple[float, float]]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"id": ["r"]}, geometry=[shapely.LineString(coords)],
+                            crs="EPSG:4326")
+
+
+@pytest.mark.parametrize("coords", [
+    [(120.0, 37.6), (122.5, 37.4)],   # ~290 km north of the island: the far search
+    [(120.0, 35.45), (122.5, 35.40)],  # ~45 km north of it: inside the bands
+    [(118.0, 34.0), (119.5, 36.5), (121.5, 38.5)],  # a bend, passing north-west of it
+])
+def test_nearest_approach_and_bands_see_a_small_island(coords):
+    row = georoutes.analyze(_route(coords), boundaries=LAYER, focus=["AAA"],
+                            bands_km=(10, 50, 100)).loc["r"]
+    ex = row["exposure"]["AAA"]
+    s = sample_route(coords, step_m=100.0)
+    dist = distances_km(s, LAYER.geometry.iloc[0], window_km=1500.0)
+    assert ex["min_distance_km"] == pytest.approx(dist.min(), abs=0.05 + 0.002 * dist.min())
+    assert dist.min() < 400  # the island, not the mainland ~900 km west, is nearest
+    for d in (10, 50, 100):
+        ref = float(s.step_km[dist <= d].sum())
+        assert ex["within_km"][str(d)] == pytest.approx(ref, abs=0.5 + 0.005 * ref), d
+
+
+@settings(max_examples=200, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), bend=st.floats(0.0, 30.0), far=st.floats(1.0, 5000.0))
+def test_lens_bound_never_exceeds_the_true_distance(seed, bend, far):
+    # A cloud of points plays the set; each end's ball reaches its nearest point, so both balls
+    # are free of the set, as in the search. The bound must hold for every point of a path
+    # (here bent by ``bend`` km at its middle) between the two ends.
+    rng = np.random.default_rng(seed)
+    cloud = rng.normal(size=(400, 3)) * rng.uniform(1.0, far) + [far, 0.0, 0.0]
+    pa = rng.normal(size=3) * 20.0
+    pb = pa + rng.normal(size=3) * rng.uniform(0.1, 60.0)
+    mid = (pa + pb) / 2.0 + rng.normal(size=3) / np.sqrt(3) * bend
+    path = np.concatenate([pa + np.linspace(0, 1, 200)[:, None] * (mid - pa),
+                           mid + np.linspace(0, 1, 200)[:, None] * (pb - mid)])
+    length = np.linalg.norm(mid - pa) + np.linalg.norm(pb - mid)
+    chord = np.linalg.norm(pb - pa)
+    wide = np.sqrt(max(length**2 - chord**2, 0.0)) / 2.0
+
+    def nearest(x: np.ndarray) -> np.ndarray:
+        return np.linalg.norm(x[:, None, :] - cloud[None, :, :], axis=2).min(axis=1)
+
+    ra, rb = nearest(pa[None])[0], nearest(pb[None])[0]
+    bound = _lens_bound(pa[None], pb[None], np.array([ra]), np.array([rb]), np.array([length]),
+                        np.array([wide]))[0]
+    assert bound <= nearest(path).min() + 1e-9
+
+
+def test_lens_bound_is_tight_for_a_straight_far_interval():
+    # 4,000 km away, a straight 100 km interval passing square to the nearest point: the
+    # Lipschitz bound alone would give ~3,950 km; the lens gives within 0.5 km of 4,000.
+    pa, pb = np.array([[4000.0, -50.0, 0.0]]), np.array([[4000.0, 50.0, 0.0]])
+    r = float(np.hypot(4000.0, 50.0))
+    bound = _lens_bound(pa, pb, np.array([r]), np.array([r]), np.array([100.0]),
+                        np.array([0.0]))[0]
+    assert 3999.5 <= bound <= 4000.0
+
+
+def test_workers_give_the_same_analysis(boundaries):
+    rng = np.random.default_rng(7)
+    lines = []
+    for _ in range(520):  # two processes need at least 500 routes
+        start = rng.uniform([95.0, 35.0], [135.0, 52.0])
+        steps = rng.normal(0.0, 0.4, size=(8, 2)).cumsum(axis=0)
+        lines.append(shapely.LineString(np.vstack([start, start + steps])))
+    routes = gpd.GeoDataFrame({"id": [f"w{i}" for i in range(len(lines))]}, geometry=lines,
+                              crs="EPSG:4326")
+    one = georoutes.flatten(georoutes.analyze(routes, boundaries=boundaries, workers=1))
+    two = georoutes.flatten(georoutes.analyze(routes, boundaries=boundaries, workers=2))
+    assert list(one.index) == list(two.index)
+    assert list(one.columns) == list(two.columns)
+    numeric = one.select_dtypes("number").columns
+    np.testing.assert_allclose(one[numeric].to_numpy(float), two[numeric].to_numpy(float),
+                               rtol=1e-9, atol=1e-6)
+
+
+def test_workers_must_be_a_whole_number(boundaries):
+    with pytest.raises(georoutes.GeorouteError, match="workers"):
+        georoutes.analyze(_route([(120.0, 37.6), (122.5, 37.4)]), boundaries=LAYER,
+                          focus=["AAA"], workers=-1)
