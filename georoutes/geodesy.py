@@ -131,25 +131,82 @@ def densify(lon: npt.ArrayLike, lat: npt.ArrayLike, *,
 def densify_parts(lons: list[npt.ArrayLike], lats: list[npt.ArrayLike], *,
                   tolerance_m: float = DENSIFY_TOLERANCE_M) -> list[DensifiedPart]:
     """Return each part densified as :func:`densify` does, computed in one vectorised pass."""
-    clean_lon: list[FloatArray] = []
-    clean_lat: list[FloatArray] = []
-    for lon_in, lat_in in zip(lons, lats, strict=True):
-        lon = unwrap_lon(lon_in)
-        lat = np.asarray(lat_in, dtype=float)
-        keep = np.ones(lon.size, dtype=bool)
-        keep[1:] = (np.diff(lon) != 0) | (np.diff(lat) != 0)
-        clean_lon.append(lon[keep])
-        clean_lat.append(lat[keep])
-    nseg = np.array([max(a.size - 1, 0) for a in clean_lon], dtype=np.int64)
-    if nseg.sum() == 0:
-        return [DensifiedPart(a, b, np.zeros(0)) for a, b in zip(clean_lon, clean_lat, strict=True)]
-    lon0 = np.concatenate([a[:-1] for a in clean_lon if a.size > 1])
-    lat0 = np.concatenate([a[:-1] for a in clean_lat if a.size > 1])
-    lon1 = np.concatenate([a[1:] for a in clean_lon if a.size > 1])
-    lat1 = np.concatenate([a[1:] for a in clean_lat if a.size > 1])
+    sizes = [np.asarray(a).size for a in lons]
+    if not sizes:
+        return []
+    lon = np.concatenate([np.asarray(a, dtype=float).ravel() for a in lons])
+    lat = np.concatenate([np.asarray(a, dtype=float).ravel() for a in lats])
+    part = np.repeat(np.arange(len(sizes)), sizes)
+    flat = densify_flat(lon, lat, part, tolerance_m=tolerance_m)
+    v_first = np.searchsorted(flat.vertex_part, np.arange(len(sizes) + 1))
+    s_first = np.searchsorted(flat.seg_part, np.arange(len(sizes) + 1))
+    return [DensifiedPart(flat.lon[v_first[k]:v_first[k + 1]],
+                          flat.lat[v_first[k]:v_first[k + 1]],
+                          flat.seg_m[s_first[k]:s_first[k + 1]]) for k in range(len(sizes))]
+
+
+@dataclass(frozen=True)
+class DensifiedFlat:
+    """Densified vertices of many parts, concatenated (see :func:`densify_flat`)."""
+
+    lon: FloatArray  # unwrapped within each part
+    lat: FloatArray
+    vertex_part: npt.NDArray[np.int64]
+    seg_m: FloatArray  # one per pair of consecutive vertices of one part
+    seg_part: npt.NDArray[np.int64]
+    seg_start: npt.NDArray[np.int64]  # index of each segment's first vertex
+
+
+def densify_flat(lon: npt.ArrayLike, lat: npt.ArrayLike, part: npt.ArrayLike, *,
+                 tolerance_m: float = DENSIFY_TOLERANCE_M) -> DensifiedFlat:
+    """Densify many line parts given as one array of vertices with their part numbers.
+
+    ``part`` must be non-decreasing (each part's vertices together, in order). Longitudes are
+    unwrapped within each part, consecutive duplicate vertices dropped, and each segment cut
+    into pieces along its geodesic as :func:`densify` does.
+    """
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    part = np.asarray(part, dtype=np.int64)
+    same = part[1:] == part[:-1]
+    step = np.diff(lon)
+    # Unwrap within parts by whole turns (input values stay exact).
+    turns = np.where(same, np.round((step - ((step + 180.0) % 360.0 - 180.0)) / 360.0), 0.0)
+    cum = np.concatenate([[0.0], np.cumsum(turns)])
+    first = np.r_[0, np.flatnonzero(~same) + 1] if lon.size else np.zeros(0, dtype=np.int64)
+    cum -= np.repeat(cum[first], np.diff(np.r_[first, lon.size]))
+    ulon = lon - 360.0 * cum
+    keep = np.ones(lon.size, dtype=bool)
+    keep[1:] = ~same | (np.diff(ulon) != 0) | (np.diff(lat) != 0)
+    ulon, ulat, upart = ulon[keep], lat[keep], part[keep]
+    s = np.flatnonzero(upart[1:] == upart[:-1])
+    if s.size == 0:
+        return DensifiedFlat(ulon, ulat, upart, np.zeros(0), np.zeros(0, dtype=np.int64),
+                             np.zeros(0, dtype=np.int64))
+    lon0, lat0, lon1, lat1 = ulon[s], ulat[s], ulon[s + 1], ulat[s + 1]
     az, _, dist = GEOD.inv(lon0, lat0, lon1, lat1)
     az = np.asarray(az, dtype=float)
     dist = np.asarray(dist, dtype=float)
+    n = _pieces(lon0, lat0, lon1, lat1, az, dist, tolerance_m)
+    plon, plat, owner = _sub_points(lon0, lat0, az, dist, n)
+    sub_m = (dist / n)[owner]
+    # Output vertices: every segment's sub-points, then each part's last vertex after them.
+    last = np.r_[np.flatnonzero(upart[1:] != upart[:-1]), upart.size - 1]
+    lone = np.setdiff1d(np.arange(upart.size), np.r_[s, s + 1])  # parts of one vertex
+    ends = np.union1d(last[np.isin(last, s + 1)], lone)
+    # Sub-points sort by their segment's first vertex (stable), ends by their own index; an
+    # end vertex follows every sub-point of its part.
+    order = np.argsort(np.r_[s[owner] * 2, ends * 2 + 1], kind="stable")
+    v_lon = np.r_[plon, ulon[ends]][order]
+    v_lat = np.r_[plat, ulat[ends]][order]
+    v_part = np.r_[upart[s][owner], upart[ends]][order]
+    seg_start = np.flatnonzero(v_part[1:] == v_part[:-1])
+    return DensifiedFlat(v_lon, v_lat, v_part, sub_m, upart[s][owner], seg_start)
+
+
+def _pieces(lon0: FloatArray, lat0: FloatArray, lon1: FloatArray, lat1: FloatArray,
+            az: FloatArray, dist: FloatArray, tolerance_m: float) -> npt.NDArray[np.int64]:
+    """Return into how many equal pieces each segment's geodesic is cut."""
     gap = _deviation_m(lon0, lat0, lon1, lat1, az, dist)
     # The gap grows with the square of a segment's length: n pieces cut it by n**2. The check
     # below catches long segments, where that estimate is optimistic.
@@ -170,23 +227,7 @@ def densify_parts(lons: list[npt.ArrayLike], lats: list[npt.ArrayLike], *,
         n[check[bad]] = np.ceil(n[check[bad]] * np.sqrt(sub_gap[bad] / tolerance_m)
                                 * 1.2).astype(np.int64)
         check = check[bad]
-    plon, plat, owner = _sub_points(lon0, lat0, az, dist, n)
-    sub_m = (dist / n)[owner]
-    # Split the flat arrays back into parts; each part gets its last vertex appended.
-    seg_end = np.cumsum(nseg)
-    pts_end = np.cumsum(n)
-    out: list[DensifiedPart] = []
-    first_seg = 0
-    for i, lon in enumerate(clean_lon):
-        if nseg[i] == 0:
-            out.append(DensifiedPart(lon, clean_lat[i], np.zeros(0)))
-            continue
-        a = int(pts_end[first_seg - 1]) if first_seg > 0 else 0
-        b = int(pts_end[seg_end[i] - 1])
-        out.append(DensifiedPart(np.append(plon[a:b], lon[-1]),
-                                 np.append(plat[a:b], clean_lat[i][-1]), sub_m[a:b]))
-        first_seg = int(seg_end[i])
-    return out
+    return n
 
 
 def _sub_points(lon0: FloatArray, lat0: FloatArray, az: FloatArray, dist: FloatArray,

@@ -20,7 +20,7 @@ import pandas as pd
 import shapely
 
 from .boundaries import BoundaryIndex, boundary_index
-from .geodesy import densify_parts, split_antimeridian
+from .geodesy import DensifiedFlat, densify_flat, densify_parts, split_antimeridian
 
 __all__ = ["RouteRuns", "Segments", "crossings", "route_runs", "route_segments", "summarise_routes",
            "transits"]
@@ -79,6 +79,43 @@ class Segments:
 
 def route_segments(routes: gpd.GeoDataFrame) -> Segments:
     """Return the densified, antimeridian-split segments of every route, in route order."""
+    geoms = np.asarray(routes.geometry.values, dtype=object)
+    parts, owner = shapely.get_parts(geoms, return_index=True)
+    xy, part_of = shapely.get_coordinates(parts, return_index=True)
+    flat = densify_flat(xy[:, 0], xy[:, 1], part_of)
+    if flat.lon.size and (np.abs(flat.lon) <= 180.0).all():
+        return _segments_flat(routes, flat, owner.astype(np.int64))
+    return _segments_by_part(routes)
+
+
+def _segments_flat(routes: gpd.GeoDataFrame, flat: DensifiedFlat, owner: IntArray) -> Segments:
+    """Segments of routes none of which crosses ±180° (every part is one piece)."""
+    n_routes = len(routes)
+    i = flat.seg_start
+    seg_part = flat.seg_part
+    route = owner[seg_part]
+    length_m = np.bincount(route, weights=flat.seg_m, minlength=n_routes).astype(float)
+    offset_m = np.concatenate([[0.0], np.cumsum(length_m)[:-1]]) if n_routes else np.zeros(0)
+    # Global positions: each route's own running sum from its start (so a route's first
+    # segment starts exactly at its offset).
+    cum = np.concatenate([[0.0], np.cumsum(flat.seg_m)])
+    first_seg = np.searchsorted(route, np.arange(n_routes)) if n_routes else np.zeros(0, int)
+    g0 = offset_m[route] + (cum[:-1] - cum[first_seg[route]]) if i.size else np.zeros(0)
+    # Pieces: the parts of a route, numbered from 0 within it.
+    first_part_of_route = np.searchsorted(owner, np.arange(n_routes))
+    piece = seg_part - first_part_of_route[route]
+    new_part = np.r_[True, seg_part[1:] != seg_part[:-1]] if i.size else np.zeros(0, bool)
+    return Segments(
+        route=route.astype(np.int64), piece=piece.astype(np.int64),
+        x0=flat.lon[i], y0=flat.lat[i], x1=flat.lon[i + 1], y1=flat.lat[i + 1],
+        g0=g0, len_m=flat.seg_m.astype(float), offset_m=offset_m, length_m=length_m,
+        part_starts=g0[new_part].astype(float),
+        ids=[str(x) for x in routes["id"]] if "id" in routes else [str(x) for x in routes.index],
+    )
+
+
+def _segments_by_part(routes: gpd.GeoDataFrame) -> Segments:
+    """Segments of routes, part by part (the general case, for lines across ±180°)."""
     lons: list[npt.ArrayLike] = []
     lats: list[npt.ArrayLike] = []
     owner: list[int] = []
