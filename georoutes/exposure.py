@@ -37,6 +37,7 @@ _CHUNK_M = 200_000.0  # route chunk length for candidate search
 _EDGE_MAX_DEG = 0.2  # boundary edges longer than this are cut before the chord test
 _MEAN_RADIUS_KM = 6371.0088  # IUGG mean Earth radius (R1), for the chord-to-arc correction
 _SETTLE_KM = 0.05  # intervals shorter than this are settled by linear interpolation
+_MAX_HALVINGS = 40
 _MIN_TOL_KM = 0.005  # nearest approach resolved to 5 m
 _PAIR_BATCH = 250_000  # point-run pairs per batch (each run expands to <= _RUN_EDGES edges)
 _RUN_EDGES = 16  # boundary edges per run (one bounding sphere)
@@ -439,7 +440,7 @@ def _exposure_one(runs: RouteRuns, ch: _Chunks, edges: _FocusEdges, state: int,
     # Only edges within the window were candidates: a measured distance beyond it may be too
     # long, but the true one is beyond the window too, so balls are capped at its radius.
     cap = d_max + _WINDOW_KM * 0.5
-    for _ in range(64):
+    for step in range(_MAX_HALVINGS + 1):
         if a.size == 0:
             break
         np.minimum.at(nearest, route, np.minimum(da, db))
@@ -451,7 +452,9 @@ def _exposure_one(runs: RouteRuns, ch: _Chunks, edges: _FocusEdges, state: int,
         to_qa = np.maximum(da, np.linalg.norm(pb - qa, axis=1))
         to_qb = np.maximum(db, np.linalg.norm(pa - qb, axis=1))
         hi = np.fmin((da + db + length) / 2.0, np.fmin(to_qa, to_qb) + wide)
-        small = length <= _SETTLE_KM
+        # (Chunks are <= 200 km: 12 halvings reach 50 m; the last round settles whatever is
+        # left rather than drop it.)
+        small = (length <= _SETTLE_KM) | (step == _MAX_HALVINGS)
         # An interval lying in one stretch of the focus state's territory is wholly within.
         run_a = np.searchsorted(runs.start, a, side="right")
         run_b = np.searchsorted(runs.start, b, side="left")

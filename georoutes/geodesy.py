@@ -191,9 +191,8 @@ def densify_flat(lon: npt.ArrayLike, lat: npt.ArrayLike, part: npt.ArrayLike, *,
     plon, plat, owner = _sub_points(lon0, lat0, az, dist, n)
     sub_m = (dist / n)[owner]
     # Output vertices: every segment's sub-points, then each part's last vertex after them.
-    last = np.r_[np.flatnonzero(upart[1:] != upart[:-1]), upart.size - 1]
-    lone = np.setdiff1d(np.arange(upart.size), np.r_[s, s + 1])  # parts of one vertex
-    ends = np.union1d(last[np.isin(last, s + 1)], lone)
+    # (A part of one vertex is its own last vertex.)
+    ends = np.r_[np.flatnonzero(upart[1:] != upart[:-1]), upart.size - 1]
     # Sub-points sort by their segment's first vertex (stable), ends by their own index; an
     # end vertex follows every sub-point of its part.
     order = np.argsort(np.r_[s[owner] * 2, ends * 2 + 1], kind="stable")
