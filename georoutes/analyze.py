@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeAlias
 
@@ -129,8 +130,13 @@ def analyze(routes: RoutesInput | Sequence[RoutesInput], *,
         _JOB.append(job)
         try:
             ctx = multiprocessing.get_context("fork")
-            with ctx.Pool(n_proc) as pool:
-                parts = pool.map(_analyze_block, blocks)
+            with warnings.catch_warnings():
+                # Python >= 3.12 warns when a process with threads (pyarrow's pool) forks; the
+                # workers only run numpy/shapely/pyproj code on data they already hold.
+                warnings.filterwarnings("ignore", message=r".*fork\(\) may lead to deadlocks",
+                                        category=DeprecationWarning)
+                with ctx.Pool(n_proc) as pool:
+                    parts = pool.map(_analyze_block, blocks)
         finally:
             _JOB.pop()
         summaries = [s for part in parts for s in part[0]]

@@ -7,11 +7,21 @@ is about (≤ a few hundred km) chord and geodesic differ by < 0.01 %, with no m
 its distortion involved. Boundary edges are first cut to ≤ 0.2° so a chord never dips more than
 a few metres below the surface.
 
-Along a route the distance to a set changes by at most 1 km per km travelled (it is 1-Lipschitz),
-so an interval whose end distances are ``Da`` and ``Db`` and whose length is ``L`` lies wholly
-within ``d`` when ``(Da + Db + L) / 2 <= d`` and wholly beyond it when ``(Da + Db - L) / 2 > d``.
-Intervals that cannot be decided are halved until they are 20 m long, where linear interpolation
-settles them. The result is exact to metres without sampling every route densely.
+Route intervals are decided whole by bounds on the distance over them, from the distances at
+their ends (``Da``, ``Db``) and the interval's length ``L``:
+
+- below: the distance changes by at most 1 km per km travelled, so ``(Da + Db - L) / 2``; and
+  the state lies outside the balls of radius ``Da`` and ``Db`` around the ends, so no point of
+  the interval is nearer than the gap from its chord to the outside of those two balls, less
+  how far the interval strays from its chord (:func:`_lens_bound`). Far from a state the second
+  bound is almost exact where the first is useless;
+- above: ``(Da + Db + L) / 2``, and the distance to the nearest point of the state found from
+  either end (largest at an end of the chord, plus the stray).
+
+An interval lies wholly within ``d`` when its upper bound is ``<= d`` and wholly beyond when its
+lower bound is ``> d``; the others are halved until they are 50 m long, where linear
+interpolation settles them. Routes that come nowhere near the state run the same search against
+outlines simplified by 0.5° down to 0.004° before the full one (:func:`_far_nearest`).
 """
 
 from __future__ import annotations
