@@ -47,7 +47,7 @@ _CHUNK_M = 200_000.0  # route chunk length for candidate search
 _EDGE_MAX_DEG = 0.2  # boundary edges longer than this are cut before the chord test
 _MEAN_RADIUS_KM = 6371.0088  # IUGG mean Earth radius (R1), for the chord-to-arc correction
 _SETTLE_KM = 0.05  # intervals shorter than this are settled by linear interpolation
-_MAX_HALVINGS = 40
+_MAX_HALVINGS = 40  # a safety stop: chunks of 200 km reach 50 m in 12 halvings
 _MIN_TOL_KM = 0.005  # nearest approach resolved to 5 m
 _PAIR_BATCH = 250_000  # point-run pairs per batch (each run expands to <= _RUN_EDGES edges)
 _RUN_EDGES = 16  # boundary edges per run (one bounding sphere)

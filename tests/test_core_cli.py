@@ -93,3 +93,16 @@ def test_catalog_shows_published_lengths_and_the_gap():
     table = CliRunner().invoke(cli, ["catalog", "--format", "table"]).stdout
     assert "published km" in table
     assert "9,289" in table
+
+
+def test_compare_workers_option(compare_json, tmp_path):
+    # The catalog is far under 500 routes, so it runs in one process: same figures.
+    out = tmp_path / "w.json"
+    result = CliRunner().invoke(cli, ["compare", "--focus", "CHN", "--focus", "PRK",
+                                      "--workers", "0", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())["routes"] == compare_json["routes"]
+    bad = CliRunner().invoke(cli, ["compare", "--workers", "-1"])
+    assert bad.exit_code == 2
+    assert len(bad.stderr.strip().splitlines()) == 1
+    assert bad.stderr.startswith("error:")
