@@ -36,6 +36,7 @@ import pyproj
 import shapely
 
 from .boundaries import BoundaryIndex
+from .geodesy import GEOD
 from .transit import RouteRuns
 
 __all__ = ["band_polygons", "route_exposure"]
@@ -66,6 +67,11 @@ _REL_TOL_FAR = 2e-4  # far nearest approaches are resolved to 0.02 % (and at lea
 @cache
 def _to_ecef() -> pyproj.Transformer:
     return pyproj.Transformer.from_crs("EPSG:4326", "EPSG:4978", always_xy=True)
+
+
+@cache
+def _from_ecef() -> pyproj.Transformer:
+    return pyproj.Transformer.from_crs("EPSG:4978", "EPSG:4326", always_xy=True)
 
 
 def _ecef(lon: FloatArray, lat: FloatArray) -> FloatArray:
@@ -288,10 +294,12 @@ def _chord_to_arc(chord_km: FloatArray) -> FloatArray:
     return out
 
 
-def _distance_all_km(p: FloatArray, edges: _FocusEdges, *, chord: bool = False) -> FloatArray:
+def _distance_all_km(p: FloatArray, edges: _FocusEdges, *, chord: bool = False,
+                     near: FloatArray | None = None) -> FloatArray:
     """Return the distance (km) from each point to the nearest of all ``edges``.
 
-    With ``chord``, the straight-line (ECEF) distance instead of the arc.
+    With ``chord``, the straight-line (ECEF) distance instead of the arc; with ``near``, the
+    nearest points (ECEF km) are written into it.
 
     Three levels of bounding spheres (groups of runs, runs, edges) keep the work per point
     small wherever the point is: only groups, then runs, whose lower bound can beat the best
@@ -311,7 +319,7 @@ def _distance_all_km(p: FloatArray, edges: _FocusEdges, *, chord: bool = False) 
         pair_pt = np.repeat(pts[row], n_runs)
         pair_run = np.repeat(edges.group_start[grp], n_runs) + _ragged(n_runs)
         best = np.full(p.shape[0], np.inf)
-        _runs_min(best, p, pair_pt, pair_run, edges)
+        _runs_min(best, p, pair_pt, pair_run, edges, near=near)
         out[pts] = best[pts]
     return out if chord else _chord_to_arc(out)
 
@@ -604,11 +612,14 @@ def _far_nearest(runs: RouteRuns, ch: _Chunks, index: BoundaryIndex, state: int,
     alone = np.flatnonzero(~np.r_[joined[1:], False])
     pb[alone], db[alone] = measure(b[alone], lev[alone], first[alone], last[alone])
     best = np.full(n_routes, np.inf)  # chord km: the nearest end measured so far (+ its h)
+    best_pos = np.full(n_routes, np.nan)  # ... where it is (global metres) ...
+    best_seg = np.zeros((n_routes, 2), dtype=np.int64)  # ... and its chunk's segments
     for _ in range(200):
         if a.size == 0:
             break
         h = h_all[lev]
-        np.minimum.at(best, route, np.minimum(da, db) + h)
+        _keep_best(best, best_pos, best_seg, route, np.minimum(da, db) + h,
+                   np.where(da <= db, a, b), first, last)
         length = (b - a) / 1000.0 * (1.0 + _PATH_SLACK)
         lower = _lens_bound(pa, pb, np.maximum(da - h, 0.0), np.maximum(db - h, 0.0), length,
                             _path_width(pa, pb, a, b))
@@ -642,7 +653,48 @@ def _far_nearest(runs: RouteRuns, ch: _Chunks, index: BoundaryIndex, state: int,
         first = np.concatenate([first[up], first[cut], first[cut]])
         last = np.concatenate([last[up], last[cut], last[cut]])
         lev = np.concatenate([lev[up], lev[cut], lev[cut]])
-    return _chord_to_arc(best[routes])
+    return _geodesic_polish(seg, levels[-1], best_pos[routes], best_seg[routes],
+                            _chord_to_arc(best[routes]))
+
+
+def _keep_best(best: FloatArray, best_pos: FloatArray, best_seg: IntArray, route: IntArray,
+               value: FloatArray, pos: FloatArray, first: IntArray, last: IntArray) -> None:
+    """Lower ``best[r]`` to each route's least ``value``, remembering where it was found."""
+    order = np.lexsort((value, route))
+    r_sorted = route[order]
+    top = order[np.r_[True, r_sorted[1:] != r_sorted[:-1]]]
+    better = top[value[top] < best[route[top]]]
+    r = route[better]
+    best[r] = value[better]
+    best_pos[r] = pos[better]
+    best_seg[r, 0], best_seg[r, 1] = first[better], last[better]
+
+
+def _geodesic_polish(seg: Any, edges: _FocusEdges, pos: FloatArray, seg_range: IntArray,
+                     arc_km: FloatArray) -> FloatArray:
+    """Return the nearest approaches as WGS84 geodesics.
+
+    The search ranks candidates by ECEF chords turned into arcs on the mean sphere, which is
+    within ~0.03 % of the geodesic. Its best route point is measured once more against the full
+    outline, and the geodesic (pyproj.Geod) from it to the nearest outline point is the figure:
+    a real distance between a point of the route and a point of the state.
+    """
+    ok = np.flatnonzero(np.isfinite(pos))
+    out = arc_km.copy()
+    if ok.size == 0:
+        return out
+    idx = np.clip(np.searchsorted(seg.g0, pos[ok], side="right") - 1, seg_range[ok, 0],
+                  seg_range[ok, 1])
+    lon, lat = seg.point_on(idx, pos[ok])
+    p = _ecef(lon, lat)
+    near = np.full(p.shape, np.nan)
+    _distance_all_km(p, edges, chord=True, near=near)
+    found = np.isfinite(near).all(axis=1)
+    q_lon, q_lat, _ = _from_ecef().transform(near[found, 0] * 1000.0, near[found, 1] * 1000.0,
+                                             near[found, 2] * 1000.0)
+    _, _, dist = GEOD.inv(lon[found], lat[found], np.asarray(q_lon), np.asarray(q_lat))
+    out[ok[found]] = np.asarray(dist, dtype=float) / 1000.0
+    return out
 
 
 def _lens_bound(pa: FloatArray, pb: FloatArray, ra: FloatArray, rb: FloatArray,
