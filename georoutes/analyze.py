@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import threading
 import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeAlias
@@ -127,18 +128,8 @@ def analyze(routes: RoutesInput | Sequence[RoutesInput], *,
     if n_proc > 1:
         bounds = np.linspace(0, len(gdf), n_proc + 1).astype(int)
         blocks = [(int(lo), int(hi)) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
-        _JOB.append(job)
-        try:
-            ctx = multiprocessing.get_context("fork")
-            with warnings.catch_warnings():
-                # Python >= 3.12 warns when a process with threads (pyarrow's pool) forks; the
-                # workers only run numpy/shapely/pyproj code on data they already hold.
-                warnings.filterwarnings("ignore", message=r".*fork\(\) may lead to deadlocks",
-                                        category=DeprecationWarning)
-                with ctx.Pool(n_proc) as pool:
-                    parts = pool.map(_analyze_block, blocks)
-        finally:
-            _JOB.pop()
+        with _JOB_LOCK:  # forked workers read the job from this module: one at a time
+            parts = _run_forked(job, blocks, n_proc)
         summaries = [s for part in parts for s in part[0]]
         expo = [e for part in parts for e in part[1]]
     else:
@@ -174,6 +165,7 @@ def analyze(routes: RoutesInput | Sequence[RoutesInput], *,
 
 _MIN_ROUTES_PER_PROCESS = 250
 _JOB: list[tuple[Any, ...]] = []  # the job forked workers read (never pickled)
+_JOB_LOCK = threading.Lock()
 
 
 def _processes(workers: int, n_routes: int) -> int:
@@ -183,6 +175,22 @@ def _processes(workers: int, n_routes: int) -> int:
         return 1
     wanted = (os.cpu_count() or 1) if workers == 0 else workers
     return max(1, min(wanted, n_routes // _MIN_ROUTES_PER_PROCESS))
+
+
+def _run_forked(job: tuple[Any, ...], blocks: list[tuple[int, int]], n_proc: int
+                ) -> list[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    _JOB.append(job)
+    try:
+        ctx = multiprocessing.get_context("fork")
+        with warnings.catch_warnings():
+            # Python >= 3.12 warns when a process with threads (pyarrow's pool) forks; the
+            # workers only run numpy/shapely/pyproj code on data they already hold.
+            warnings.filterwarnings("ignore", message=r".*fork\(\) may lead to deadlocks",
+                                    category=DeprecationWarning)
+            with ctx.Pool(n_proc) as pool:
+                return pool.map(_analyze_block, blocks)
+    finally:
+        _JOB.pop()
 
 
 def _analyze_rows(gdf: gpd.GeoDataFrame, layer: gpd.GeoDataFrame, focus_codes: list[str],
