@@ -342,11 +342,15 @@ def _runs_min(best: FloatArray, p: FloatArray, pair_pt: IntArray, pair_run: IntA
     centre_gap = np.sqrt(dx * dx + dy * dy + dz * dz)
     radius = edges.run_radius[pair_run]
     ub = centre_gap + radius
-    upper = np.full(p.shape[0], np.inf)
-    np.minimum.at(upper, pair_pt, ub)
-    hit = np.flatnonzero(ub == upper[pair_pt])
+    if pair_pt.size == 0:
+        return
+    # Pairs are sorted by point: per-point minima by reduceat over each point's group.
+    first = np.flatnonzero(np.r_[True, pair_pt[1:] != pair_pt[:-1]])
+    group = np.repeat(np.arange(first.size), np.diff(np.r_[first, pair_pt.size]))
+    upper = np.minimum.reduceat(ub, first)
+    hit = np.flatnonzero(ub == upper[group])
     chosen = np.zeros(pair_pt.size, dtype=bool)
-    chosen[hit[np.r_[True, pair_pt[hit][1:] != pair_pt[hit][:-1]]]] = True
+    chosen[hit[np.r_[True, group[hit][1:] != group[hit][:-1]]]] = True
     _edge_min(best, p, pair_pt[chosen], pair_run[chosen], edges, near)
     keep = ~chosen & (centre_gap - radius <= best[pair_pt])
     _edge_min(best, p, pair_pt[keep], pair_run[keep], edges, near)
@@ -369,16 +373,16 @@ def _edge_min(best: FloatArray, p: FloatArray, pair_pt: IntArray, pair_run: IntA
     np.clip(t, 0.0, 1.0, out=t)
     gx, gy, gz = wx - t * vx, wy - t * vy, wz - t * vz
     d = np.sqrt(gx * gx + gy * gy + gz * gz)
-    if near is None:
-        np.minimum.at(best, pair_pt, d)
-        return
-    # Pairs are sorted by point: the least of each point's group, and where it is.
+    # Pairs are sorted by point: the least of each point's group (and, for ``near``, where).
     first = np.flatnonzero(np.r_[True, pair_pt[1:] != pair_pt[:-1]])
     least = np.minimum.reduceat(d, first)
+    pts = pair_pt[first]
+    if near is None:
+        best[pts] = np.minimum(best[pts], least)
+        return
     group = np.repeat(np.arange(first.size), np.diff(np.r_[first, d.size]))
     at = np.flatnonzero(d == least[group])
     at = at[np.r_[True, group[at][1:] != group[at][:-1]]]
-    pts = pair_pt[first]
     better = least < best[pts]
     best[pts[better]] = least[better]
     hit = pair_edge[at[better]]
