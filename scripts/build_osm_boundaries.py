@@ -17,6 +17,10 @@ every vertex on the seam lies exactly on a rectangle edge and the two sides shar
 Natural Earth features wholly outside the rectangle are copied unchanged. Same columns as the
 Natural Earth layer (code, name, name_long, sovereignt, type, geometry).
 
+All text (names) comes from ne_10m_admin0.parquet, so build that first with
+scripts/build_boundaries.py, which reads the Natural Earth DBF as UTF-8; this script stops if the
+Natural Earth layer's text still holds mojibake ("Ã\x85land" for "Åland").
+
 Both files record the region and the source in their parquet metadata, key "georoutes" (JSON).
 """
 
@@ -79,6 +83,24 @@ NE_CODE = {
     "REU": "FRA",
     "TKL": "NZL",
 }
+
+
+# What UTF-8 read as ISO-8859-1 leaves behind (see scripts/build_boundaries.py).
+MOJIBAKE = ("Ã", "Â", *map(chr, range(0x80, 0xA0)))
+
+
+def check_text(frame: gpd.GeoDataFrame) -> None:
+    """Stop if a text column of frame holds a mojibake marker."""
+    bad = [
+        (code, col, value)
+        for col in frame.columns
+        if col not in ("code", "geometry")
+        for code, value in zip(frame["code"], frame[col], strict=True)
+        if any(m in value for m in MOJIBAKE)
+    ]
+    if bad:
+        raise SystemExit(f"{NE.name}: mis-decoded text {bad[:5]}; rebuild it with "
+                         "scripts/build_boundaries.py first")
 
 
 def sha256(path: Path) -> str:
@@ -247,6 +269,7 @@ def seam_report(composite: gpd.GeoDataFrame) -> str:
 
 def main(tarball: Path | None) -> None:
     ne = gpd.read_parquet(NE)
+    check_text(ne)
     with tempfile.TemporaryDirectory(prefix="georoutes-osm-") as tmpdir:
         work = Path(tmpdir)
         if tarball is None:
