@@ -167,15 +167,6 @@ class SetResult:
     notes: list[str] = field(default_factory=list)
 
 
-def _best(fn: Callable[[], Any], repeat: int) -> tuple[Any, float]:
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return out, best
-
-
 def _km_ours(frame: pd.DataFrame) -> pd.Series:
     pairs = {(rid, code): float(km) for rid, d in frame["km_by_state"].items()
              for code, km in d.items()}
@@ -202,23 +193,57 @@ def worst_gap(a: pd.Series, b: pd.Series, length_km: pd.Series) -> tuple[float, 
     return float(rel[i]), f"{rid} {code}: {a.iloc[i]:.3f} vs {b.iloc[i]:.3f} km"
 
 
+def _timed(fn: Callable[[], Any]) -> Callable[[], tuple[Any, float]]:
+    def run() -> tuple[Any, float]:
+        t0 = time.perf_counter()
+        out = fn()
+        return out, time.perf_counter() - t0
+    return run
+
+
 def run_set(name: str, n: int, args: argparse.Namespace, layer: gpd.GeoDataFrame,
             pg: PostGIS | None) -> SetResult:
     routes, desc = make_set(name, n, args.seed)
     n_vertices = int(shapely.get_num_coordinates(routes.geometry.values).sum())
     res = SetResult(name, desc, len(routes), n_vertices)
-    rep = args.repeat
 
     if args.profile and name == args.profile_set:
         profile_georoutes(routes, layer, Path(args.profile), f"{name}: {desc}")
 
-    ours, t = _best(lambda: georoutes.analyze(routes, boundaries=layer, focus=FOCUS,
-                                              bands_km=BANDS), rep)
-    res.timings["exposure"] = Timing("georoutes, CHN exposure + 3 bands", t, _rss_mb())
-    km_only, t = _best(lambda: georoutes.analyze(routes, boundaries=layer, focus=()), rep)
-    res.timings["km"] = Timing("georoutes, km per state only", t, _rss_mb())
+    methods: dict[str, tuple[str, Callable[[], tuple[Any, float]]]] = {
+        "exposure": ("georoutes, CHN exposure + 3 bands", _timed(
+            lambda: georoutes.analyze(routes, boundaries=layer, focus=FOCUS, bands_km=BANDS))),
+        "km": ("georoutes, km per state only", _timed(
+            lambda: georoutes.analyze(routes, boundaries=layer, focus=()))),
+        "overlay": ("naive overlay + geodesic length", _timed(lambda: naive(routes, layer))),
+    }
+    load_s = 0.0
+    if pg is not None:
+        load_s = pg.load_routes(routes)
+
+        def query() -> tuple[Any, float]:
+            long, seconds, backend_mb = pg.km_per_state()  # seconds: the query alone
+            return (long, backend_mb), seconds
+        methods["postgis"] = (f"PostGIS, ST_Subdivide {SUBDIVIDE} + GiST (query)", query)
+
+    # Rounds interleave the methods (A B C D, A B C D, ...) so that a load change on a shared
+    # machine hits them alike; each method's best round is reported.
+    outputs: dict[str, Any] = {}
+    best: dict[str, float] = {}
+    peak: dict[str, float] = {}
+    for _ in range(max(1, args.repeat)):
+        for key, (_, run) in methods.items():
+            out, seconds = run()
+            outputs.setdefault(key, out)
+            best[key] = min(best.get(key, float("inf")), seconds)
+            peak.setdefault(key, _rss_mb())
+    for key, (label, _) in methods.items():
+        res.timings[key] = Timing(label, best[key], peak[key])
+
+    ours, km_only = outputs["exposure"], outputs["km"]
     res.length_km = ours["length_km"].astype(float)
     res.km["georoutes"] = _km_ours(ours)
+    res.km["overlay"] = _km_wide(outputs["overlay"])
     same = _km_ours(km_only).sort_index().equals(res.km["georoutes"].sort_index())
     res.notes.append("georoutes km per state: same with and without exposure"
                      if same else "georoutes km per state DIFFER with and without exposure")
@@ -227,25 +252,15 @@ def run_set(name: str, n: int, args: argparse.Namespace, layer: gpd.GeoDataFrame
     res.notes.append(f"routes cross borders: mean {states.mean():.1f} states and "
                      f"{crossings.mean():.1f} crossings per route; "
                      f"{100 * (states > 1).mean():.0f} % enter two states or more")
-
-    wide, t = _best(lambda: naive(routes, layer), rep)
-    res.timings["overlay"] = Timing("naive overlay + geodesic length", t, _rss_mb())
-    res.km["overlay"] = _km_wide(wide)
-
     if pg is not None:
-        load_s = pg.load_routes(routes)
-        t = float("inf")
-        for _ in range(rep):
-            long, seconds, backend_mb = pg.km_per_state()  # seconds: the query alone
-            t = min(t, seconds)
+        long, backend_mb = outputs["postgis"]
         ids = routes["id"].to_numpy()
-        res.km["PostGIS"] = pd.Series(
-            long["km"].to_numpy(),
-            index=pd.MultiIndex.from_arrays([ids[long["rid"].to_numpy()], long["code"]]))
-        res.km["PostGIS"] = res.km["PostGIS"][res.km["PostGIS"] != 0]
-        res.timings["postgis"] = Timing(
-            f"PostGIS, ST_Subdivide {SUBDIVIDE} + GiST (query)", t, _rss_mb(),
-            note=f"backend peak {backend_mb:,.0f} MB; loading the routes took {load_s:.2f} s")
+        km = pd.Series(long["km"].to_numpy(),
+                       index=pd.MultiIndex.from_arrays([ids[long["rid"].to_numpy()],
+                                                        long["code"]]))
+        res.km["PostGIS"] = km[km != 0]
+        res.timings["postgis"].note = (f"backend peak {backend_mb:,.0f} MB; loading the "
+                                       f"routes took {load_s:.2f} s")
     return res
 
 
@@ -368,7 +383,8 @@ def main() -> None:
                         help="max_parallel_workers_per_gather of the PostGIS server "
                              "(default 0: one process, like the other methods)")
     parser.add_argument("--repeat", type=int, default=1,
-                        help="time each method this many times, report the best")
+                        help="time each method this many times (rounds interleave the "
+                             "methods), report the best")
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--profile", default=None, metavar="PATH",
                         help="also write a cProfile top-25 of georoutes (CHN + 3 bands) on "
@@ -391,7 +407,8 @@ def main() -> None:
     print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs; shapely "
           f"{shapely.__version__} (GEOS {shapely.geos_version_string}), pyproj "
           f"{pyproj.__version__} (PROJ {pyproj.proj_version_str}), geopandas "
-          f"{gpd.__version__}; one process for every method; best of {args.repeat}")
+          f"{gpd.__version__}; one process for every method; best of {args.repeat} "
+          f"interleaved round(s)")
 
     print(f"peak RSS with the layer loaded and indexed: {_rss_mb():,.0f} MB")
 
