@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["open_atomic", "write_bytes_atomic", "write_files_atomic"]
+__all__ = ["open_atomic", "read_vector", "write_bytes_atomic", "write_files_atomic"]
 
 
 def _umask() -> int:
@@ -72,3 +72,38 @@ def write_files_atomic(files: Mapping[Path, str]) -> None:
         for temp, _ in temps:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp)
+
+
+def read_vector(path: Path, *, source: str, error: type[Exception], what: str) -> Any:
+    """Return the GeoDataFrame in a vector file, or raise ``error`` with one plain sentence.
+
+    ``what`` names what the file should be (``"a routes layer"``, ``"a boundary layer"``). A
+    file GDAL or arrow cannot read, a table with no geometry (a CSV, a spreadsheet) and a
+    Parquet file without GeoParquet metadata are each reported as ``<source>: ...``, never with
+    the libraries' own advice or a traceback.
+    """
+    import geopandas as gpd
+
+    suffix = path.suffix.lower()
+    try:
+        if suffix in {".parquet", ".geoparquet"}:
+            data = gpd.read_parquet(path)
+        else:
+            data = gpd.read_file(path)
+    except Exception as exc:  # GDAL / arrow raise many types; the first line is the cause
+        text = str(exc).strip()
+        first = text.splitlines()[0].strip() if text else type(exc).__name__
+        if "geo metadata" in text.lower() or "'geo' metadata" in text.lower():
+            first = ("a Parquet file without GeoParquet metadata (no 'geo' key): write it with "
+                     "GeoDataFrame.to_parquet, or give GeoJSON or GeoPackage")
+        raise error(f"{source}: cannot read as {what}: {first}") from exc
+    try:
+        has_geometry = isinstance(data, gpd.GeoDataFrame) and data.geometry is not None
+    except AttributeError:  # a GeoDataFrame whose active geometry column is missing
+        has_geometry = False
+    if not has_geometry:
+        cols = [str(c) for c in getattr(data, "columns", [])][:8]
+        shown = f" (columns: {', '.join(cols)})" if cols else ""
+        raise error(f"{source}: cannot read as {what}: the file has no geometry{shown}; "
+                    "give GeoJSON, GeoPackage, Shapefile or GeoParquet")
+    return data

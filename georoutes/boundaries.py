@@ -17,6 +17,7 @@ import numpy.typing as npt
 import shapely
 
 from ._data import layers_dir
+from ._io import read_vector
 from .errors import BoundaryError, UnknownStateError, unknown_code_message
 
 __all__ = ["BoundaryIndex", "boundary_index", "check_codes", "load_boundaries", "polygonal"]
@@ -129,13 +130,7 @@ def load_boundaries(path_or_name: str | os.PathLike[str] | None = None, *,
 
 def _read_layer(path: Path, *, code_column: str, name_column: str | None,
                 trusted: bool = False) -> gpd.GeoDataFrame:
-    try:
-        if path.suffix.lower() == ".parquet":
-            raw = gpd.read_parquet(path)
-        else:
-            raw = gpd.read_file(path)
-    except Exception as exc:  # GDAL / arrow raise many types; the message is what matters
-        raise BoundaryError(f"{path}: cannot read boundary layer: {exc}") from exc
+    raw = read_vector(path, source=str(path), error=BoundaryError, what="a boundary layer")
     if code_column not in raw.columns:
         cols = ", ".join(repr(c) for c in raw.columns if c != raw.geometry.name)
         raise BoundaryError(f"{path}: no code column {code_column!r}; columns are: {cols} "

@@ -29,22 +29,15 @@ class _Group(click.Group):
         debug = bool(ctx.params.get("debug")) or os.environ.get("GEOROUTES_DEBUG") == "1"
         try:
             return super().invoke(ctx)
-        except click.UsageError as exc:
-            # Bad options get the same one-line shape as bad input (exit status 2).
+        except (click.UsageError, GeorouteError, OSError, MemoryError) as exc:
             if debug:
                 raise
-            click.echo(f"error: {exc.format_message()}", err=True)
-            ctx.exit(2)
-        except GeorouteError as exc:
-            if debug:
-                raise
-            for line in str(exc).splitlines() or [type(exc).__name__]:
+            # Bad options, bad input and unwritable outputs: one ``error:`` line per problem,
+            # exit status 2, never a traceback.
+            text = exc.format_message() if isinstance(exc, click.UsageError) else str(exc)
+            lines = [line.strip() for line in text.splitlines() if line.strip()]
+            for line in lines or [type(exc).__name__]:
                 click.echo(f"error: {line}", err=True)
-            ctx.exit(2)
-        except (OSError, MemoryError) as exc:
-            if debug:
-                raise
-            click.echo(f"error: {exc}", err=True)
             ctx.exit(2)
 
 
@@ -65,19 +58,23 @@ def main() -> None:
 
 
 def parse_bands(text: str) -> tuple[float, ...]:
-    """Return the bands of a ``--bands 10,50,100`` option."""
+    """Return the bands of a ``--bands 10,50,100`` option (km; every item a positive number)."""
+    items = [item.strip() for item in str(text).split(",")]
+    if not any(items):
+        raise GeorouteError("--bands: give at least one distance in km, e.g. --bands 10,50,100")
     out = []
-    for item in text.split(","):
-        item = item.strip()
+    for item in items:
         if not item:
-            continue
+            raise GeorouteError(f"--bands: {text!r} has an empty item; give distances in km "
+                                "separated by single commas, e.g. --bands 10,50,100")
         try:
-            out.append(float(item))
+            value = float(item)
         except ValueError as exc:
             raise GeorouteError(f"--bands: {item!r} is not a number of km "
                                 "(give e.g. --bands 10,50,100)") from exc
-    if not out:
-        raise GeorouteError("--bands: give at least one distance in km, e.g. --bands 10,50,100")
+        if not (value > 0 and value != float("inf")):
+            raise GeorouteError(f"--bands: {item!r} must be a positive, finite number of km")
+        out.append(value)
     return tuple(out)
 
 
@@ -210,8 +207,8 @@ def emit(text: str, out: Path | None) -> None:
               help="Re-run on another boundary layer (name or path) and report the differences.")
 @click.option("--volume-bcm", type=float, default=None,
               help="Gas volume (bcm/yr): adds transit fees and capital cost per route.")
-@click.option("--tariff", type=float, default=2.0, show_default=True,
-              help="Transit tariff, USD per 1000 m3 per 100 km.")
+@click.option("--tariff", type=float, default=None,
+              help="Transit tariff, USD per 1000 m3 per 100 km (with --volume-bcm; default 2.0).")
 @click.option("--rank-by", multiple=True,
               help="Rank by a flat column, e.g. exposure.CHN.within_km.50 or length_km.")
 @click.option("--descending", is_flag=True, help="Rank from the largest value.")
@@ -225,7 +222,7 @@ def emit(text: str, out: Path | None) -> None:
               help="Processes for large route sets (0 = one per CPU; under 500 routes: 1).")
 def compare(routes: tuple[Path, ...], focus: tuple[str, ...], bands: str,
             boundaries: str | None, code_column: str, min_piece_km: float,
-            sensitivity: tuple[str, ...], volume_bcm: float | None, tariff: float,
+            sensitivity: tuple[str, ...], volume_bcm: float | None, tariff: float | None,
             rank_by: tuple[str, ...], descending: bool,
             group_by: str | None, only: tuple[str, ...], fmt: str, out: Path | None,
             workers: int) -> None:
@@ -236,6 +233,9 @@ def compare(routes: tuple[Path, ...], focus: tuple[str, ...], bands: str,
     from .boundaries import load_boundaries
     from .compare import comparison
 
+    if tariff is not None and volume_bcm is None:
+        raise GeorouteError("--tariff needs --volume-bcm: fees are volume x tariff x km "
+                            "(e.g. --volume-bcm 10 --tariff 2.0)")
     layer = load_boundaries(boundaries, code_column=code_column)
     analysis = analyze(load_inputs(routes), boundaries=layer, focus=focus,
                        bands_km=parse_bands(bands), min_piece_km=min_piece_km,
@@ -243,7 +243,8 @@ def compare(routes: tuple[Path, ...], focus: tuple[str, ...], bands: str,
     nested, flat = comparison(analysis, only=list(only) or None,
                               rank_by=list(rank_by) or None, ascending=not descending,
                               group_by=group_by, volume_bcm_per_year=volume_bcm,
-                              tariff_usd_per_tcm_per_100km=tariff, kinds=("pipeline",))
+                              tariff_usd_per_tcm_per_100km=2.0 if tariff is None else tariff,
+                              kinds=("pipeline",))
     nested.attrs = analysis.attrs
     if fmt == "json":
         emit(analysis_json(nested), out)

@@ -142,8 +142,8 @@ def reference_tariffs(*, confirmed_only: bool = True) -> pd.DataFrame:
 
     Examples
     --------
-    >>> reference_tariffs().loc["ukraine-2010", "tariff_usd_per_tcm_per_100km"]
-    np.float64(2.7)
+    >>> float(reference_tariffs().loc["ukraine-2010", "tariff_usd_per_tcm_per_100km"])
+    2.7
     """
     rows = [
         {

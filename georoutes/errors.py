@@ -18,6 +18,7 @@ __all__ = [
     "RouteFileError",
     "RouteValidationError",
     "UnknownStateError",
+    "feature_label",
     "format_problem",
 ]
 
@@ -63,10 +64,28 @@ class Problem:
 
 def format_problem(source: str, feature: int | None, feature_id: object, what: str) -> str:
     """Return the one-line error message for a problem with one feature of ``source``."""
+    what = " ".join(str(what).split())  # one line, whatever the cause's text held
     if feature is None:
         return f"{source}: {what}"
-    ident = "no id" if feature_id is None else repr(feature_id)
-    return f"{source}: feature {feature} ({ident}): {what}"
+    return f"{source}: feature {feature} ({feature_label(feature_id)}): {what}"
+
+
+def feature_label(feature_id: object) -> str:
+    """Return how a feature's id is shown in messages: ``'abc'``, ``12``, or ``no id``.
+
+    A missing id is spelled one way whatever stood for it (None, NaN, an empty string).
+    """
+    if feature_id is None or (isinstance(feature_id, float) and feature_id != feature_id):
+        return "no id"
+    if isinstance(feature_id, str) and not feature_id.strip():
+        return "no id"
+    if hasattr(feature_id, "item") and not isinstance(feature_id, (str, bytes)):
+        try:
+            return feature_label(feature_id.item())
+        except (TypeError, ValueError):
+            pass
+    text = repr(feature_id)
+    return text if len(text) <= 80 else text[:79] + "…"
 
 
 def unknown_code_message(code: object, valid: Iterable[str], *, what: str = "state code") -> str:

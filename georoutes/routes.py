@@ -23,6 +23,7 @@ import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
+from ._io import read_vector
 from .errors import Problem, RouteFileError, RouteValidationError
 
 __all__ = ["KINDS", "read_routes", "validate_routes"]
@@ -111,6 +112,8 @@ def _read_geojson(path: Path, name: str) -> gpd.GeoDataFrame:
     else:
         raise RouteFileError(f"{name}: not GeoJSON routes: top-level type is {doc['type']!r}, "
                              "expected 'FeatureCollection' or 'Feature'")
+    if not features:
+        raise RouteFileError(f"{name}: contains no features")
     crs = _geojson_crs(doc.get("crs"), name)
     problems: list[Problem] = []
     records: list[dict[str, Any]] = []
@@ -134,19 +137,84 @@ def _read_geojson(path: Path, name: str) -> gpd.GeoDataFrame:
         if gj is None:
             geoms.append(None)
             continue
-        try:
-            with warnings.catch_warnings():
-                # NaN coordinates are reported by the checks below, with the feature named.
-                warnings.simplefilter("ignore", RuntimeWarning)
-                geoms.append(shapely.geometry.shape(gj))
-        except Exception as exc:  # shapely raises several types for bad GeoJSON geometry
-            problems.append(Problem(name, n, fid, f"unreadable geometry: {exc}"))
-            geoms.append(shapely.LineString())
+        geom, what = geojson_geometry(gj)
+        if what is not None:
+            problems.append(Problem(name, n, fid, what))
+        geoms.append(geom)
     frame = pd.DataFrame.from_records(records, index=range(len(records)))
     gdf = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, index=frame.index), crs=crs)
     gdf.attrs["_pre_problems"] = problems
     gdf.attrs["_declared_crs"] = crs is not None
     return gdf
+
+
+_GEOJSON_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon",
+                  "MultiPolygon", "GeometryCollection")
+
+
+def geojson_geometry(gj: Any) -> tuple[shapely.Geometry | None, str | None]:
+    """Return the shapely line of a GeoJSON geometry member, or what is wrong with it.
+
+    Lines are built here, position by position, so that a malformed one is described in the
+    user's words ("a LineString needs at least two positions") rather than by GEOS. Other
+    geometry types are returned as shapely reads them (the validation names them); positions
+    keep longitude and latitude (an altitude or further numbers are dropped).
+    """
+    if not isinstance(gj, dict):
+        return None, f"'geometry' must be an object or null, got {type(gj).__name__}"
+    kind = gj.get("type")
+    if kind not in _GEOJSON_TYPES:
+        return None, (f"geometry type {kind!r} is not GeoJSON (a route must be a LineString or "
+                      "MultiLineString)")
+    if kind not in ("LineString", "MultiLineString"):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                return shapely.geometry.shape(gj), None
+        except Exception:  # shapely raises several types; the type is what the user needs
+            return None, f"geometry is a malformed {kind}; a route must be a LineString or " \
+                "MultiLineString"
+    coords = gj.get("coordinates")
+    if not isinstance(coords, list):
+        return None, f"{kind} geometry has no 'coordinates' list"
+    parts = [coords] if kind == "LineString" else coords
+    lines = []
+    for k, part in enumerate(parts):
+        where = "" if kind == "LineString" else f"part {k} of the MultiLineString: "
+        if not isinstance(part, list):
+            return None, f"{where}a line must be a list of positions, got {_shown(part)}"
+        xy = []
+        for i, pos in enumerate(part):
+            bad = _bad_position(pos)
+            if bad:
+                return None, f"{where}position {i} {_shown(pos)}: {bad}"
+            xy.append((float(pos[0]), float(pos[1])))
+        if len(xy) == 1:
+            return None, (f"{where}a line needs at least two positions, got one "
+                          f"({xy[0][0]!r}, {xy[0][1]!r})")
+        lines.append(xy)
+    with warnings.catch_warnings():
+        # Non-finite numbers are reported by the validation, with the feature named.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if kind == "LineString":
+            return shapely.LineString(lines[0]), None
+        return shapely.MultiLineString([line for line in lines if line]), None
+
+
+def _bad_position(pos: Any) -> str | None:
+    if not isinstance(pos, list) or len(pos) < 2:
+        return "a position must be a list of at least two numbers [lon, lat]"
+    for value in pos[:2]:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return "longitude and latitude must be numbers"
+        if isinstance(value, int) and abs(value) > 1e300:
+            return "not a finite number"
+    return None
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    text = json.dumps(value, default=repr) if not isinstance(value, float) else repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _peek_id(feat: Any) -> Any:
@@ -176,14 +244,7 @@ def _geojson_crs(member: Any, name: str) -> CRS | None:
 
 
 def _read_other(path: Path, name: str) -> gpd.GeoDataFrame:
-    try:
-        if path.suffix.lower() in {".parquet", ".geoparquet"}:
-            gdf = gpd.read_parquet(path)
-        else:
-            gdf = gpd.read_file(path)
-    except Exception as exc:  # GDAL / arrow raise many types; the message is what matters
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise RouteFileError(f"{name}: cannot read as a routes layer: {msg}") from exc
+    gdf = read_vector(path, source=name, error=RouteFileError, what="a routes layer")
     gdf.attrs["_declared_crs"] = gdf.crs is not None
     return gdf
 

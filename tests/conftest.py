@@ -4,12 +4,20 @@ are hostile markup that must show as text."""
 
 from __future__ import annotations
 
+import os
 from types import SimpleNamespace
 
 import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
+from hypothesis import settings
+
+# Property tests draw their examples from a fixed seed: the suite gives the same verdict on every
+# run and machine (set HYPOTHESIS_PROFILE=explore for fresh random examples while developing).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 HOSTILE_IMG = "<img src=x onerror=alert(1)>"
 HOSTILE_SCRIPT = "</script><script>alert(1)</script>"

@@ -201,15 +201,15 @@ def test_focus_band_surrounds_the_focus_state(hand_map):
 def test_folium_template_injection_is_neutralised(hand_scenario, boundaries):
     # branca renders every element's output again as a jinja2 template (folium 0.20): a name
     # such as this one would run Python while the map is being written, were it passed as is.
-    import os
-
+    # The marker is built by the expression, so it appears in the page only if it was evaluated.
     sc = hand_scenario
     analysis = sc.analysis.copy()
-    analysis.loc["rail", "name"] = "{{ cycler.__init__.__globals__.os.getpid() }}"
+    analysis.loc["rail", "name"] = "{{ 'zq' ~ 'INJECTED' ~ 'qz' }}"
     html = map_html(route_map(analysis, sc.routes, boundaries=boundaries, tiles=None,
                               bands_km=()))  # fmt: skip
-    assert str(os.getpid()) not in html
-    assert "&#123;&#123; cycler.__init__.__globals__.os.getpid() &#125;&#125;" in html
+    assert "zqINJECTEDqz" not in html
+    assert "&#123;&#123; &#39;zq&#39; ~ &#39;INJECTED&#39; ~ &#39;qz&#39; &#125;&#125;" in html \
+        or "&#123;&#123; 'zq' ~ 'INJECTED' ~ 'qz' &#125;&#125;" in html
     with pytest.raises(GeorouteError, match="single braces"):
         route_map(sc.analysis, sc.routes, boundaries=boundaries, tiles="https://x/{{ 1 }}/{z}")
 
