@@ -1,32 +1,43 @@
-"""Locate the data shipped with georoutes, installed (inside the wheel) or in a source checkout."""
+"""The one accessor of the data shipped with georoutes: ``layers/`` and ``seeds/``.
+
+Installed, the folders sit inside the package (``georoutes/layers``, ``georoutes/seeds``: the
+wheel maps them there); in a source checkout they are the repository's top-level folders. They
+are data, not Python packages: read them only through these functions.
+"""
 
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
-__all__ = ["layers_dir", "seeds_dir"]
+__all__ = ["layer_file", "layers_dir", "seed_file", "seeds_dir"]
 
-_REPO = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
 
 
 @cache
-def _package_dir(package: str, repo_folder: str) -> Path:
-    # Installed, the folders are the packages ``georoutes.layers`` / ``georoutes.seeds``; in a
-    # source checkout that imports ./georoutes directly they are plain folders beside it.
-    try:
-        path = Path(str(resources.files(package)))
-    except ModuleNotFoundError:
-        path = _REPO / repo_folder
-    return path
+def _folder(name: str) -> Path:
+    installed = _PACKAGE / name
+    if installed.is_dir():
+        return installed
+    return _PACKAGE.parent / name
 
 
 def layers_dir() -> Path:
     """Return the folder holding ``boundaries/``, ``routes/`` and ``places/``."""
-    return _package_dir("georoutes.layers", "layers")
+    return _folder("layers")
 
 
 def seeds_dir() -> Path:
     """Return the folder holding the structured facts (``*.toml``) with their citations."""
-    return _package_dir("georoutes.seeds", "seeds")
+    return _folder("seeds")
+
+
+def layer_file(*parts: str) -> Path:
+    """Return the path of a shipped layer file, e.g. ``layer_file("places", "places.geojson")``."""
+    return layers_dir().joinpath(*parts)
+
+
+def seed_file(name: str) -> Path:
+    """Return the path of a seed file, e.g. ``seed_file("economics.toml")``."""
+    return seeds_dir() / name

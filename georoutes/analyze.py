@@ -7,8 +7,10 @@ import multiprocessing
 import os
 import threading
 import warnings
-from collections.abc import Iterable, Sequence
-from typing import Any, TypeAlias
+import weakref
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -17,36 +19,107 @@ import pandas as pd
 from .boundaries import boundary_index, check_codes, load_boundaries
 from .errors import GeorouteError
 from .exposure import route_exposure
-from .routes import read_routes
+from .routes import RoutesInput, as_routes
 from .transit import route_runs, summarise_routes
 
-__all__ = ["COLUMNS", "analyze", "flatten", "sensitivity_delta", "to_records"]
+__all__ = ["COLUMNS", "AnalysisInfo", "analysis_info", "analyze", "flatten",
+           "sensitivity_delta", "to_records"]
 
 #: The columns of :func:`analyze`'s result, in order (DESIGN.md's JSON contract).
 COLUMNS = ["name", "kind", "length_km", "states", "transit_states", "km_by_state",
            "offshore_km", "crossings", "slivers", "exposure"]
 
-RoutesInput: TypeAlias = str | os.PathLike[str] | gpd.GeoDataFrame
+@dataclass(frozen=True)
+class AnalysisInfo:
+    """What produced an analysis: read it with :func:`analysis_info`, never from ``attrs``.
+
+    Attributes
+    ----------
+    boundaries
+        The boundary layer's ``name``, ``version``, ``key`` (the shipped name or the path, when
+        known) and ``attribution``.
+    focus
+        The focus state codes whose exposure was measured.
+    bands_km
+        The distance bands, km.
+    sensitivity
+        Per alternative layer key, what that layer is (as ``boundaries``).
+    """
+
+    boundaries: Mapping[str, str]
+    focus: tuple[str, ...]
+    bands_km: tuple[float, ...]
+    sensitivity: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    _token: str = field(default="", repr=False, compare=False)
+
+    def layer(self) -> gpd.GeoDataFrame:
+        """Return the very boundary layer the analysis used (maps draw these borders)."""
+        layer = _LAYERS.get(self._token) if self._token else None
+        if layer is not None:
+            return layer
+        key = self.boundaries.get("key")
+        if not key:
+            raise GeorouteError("this analysis does not say which boundary layer made it; pass "
+                                "boundaries=... explicitly")
+        return load_boundaries(key)
+
+
+_LAYERS: weakref.WeakValueDictionary[str, gpd.GeoDataFrame] = weakref.WeakValueDictionary()
+
+
+def _remember_layer(layer: gpd.GeoDataFrame) -> str:
+    token = f"layer-{id(layer)}"
+    _LAYERS[token] = layer
+    return token
+
+
+def analysis_info(analysis: pd.DataFrame) -> AnalysisInfo:
+    """Return what produced ``analysis`` (the result of :func:`analyze`).
+
+    Parameters
+    ----------
+    analysis
+        A table returned by :func:`analyze` (or a selection of its rows).
+
+    Returns
+    -------
+    AnalysisInfo
+        The boundary layer, focus states and bands; ``.layer()`` gives the layer itself.
+
+    Raises
+    ------
+    GeorouteError
+        If ``analysis`` was not made by :func:`analyze`.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> line = shapely.LineString([(131.88, 43.12), (130.70, 42.30)])
+    >>> routes = gpd.GeoDataFrame({"id": ["a"]}, geometry=[line], crs="EPSG:4326")
+    >>> info = analysis_info(analyze(routes, boundaries="ne", focus=["CHN"], bands_km=[50]))
+    >>> info.focus, info.bands_km, info.boundaries["key"]
+    (('CHN',), (50.0,), 'ne')
+    """
+    attrs = getattr(analysis, "attrs", {}) or {}
+    if "boundaries" not in attrs or "focus" not in attrs:
+        raise GeorouteError("not an analysis made by georoutes.analyze(): it carries no record "
+                            "of its boundary layer, focus and bands")
+    return AnalysisInfo(
+        boundaries=dict(attrs["boundaries"]),
+        focus=tuple(attrs["focus"]),
+        bands_km=tuple(float(b) for b in attrs.get("bands_km", ())),
+        sensitivity=dict(attrs.get("sensitivity", {})),
+        _token=str(attrs.get("_layer_token", "")),
+    )
 
 
 def _prepare(routes: RoutesInput | Sequence[RoutesInput],
              boundaries: gpd.GeoDataFrame | str | os.PathLike[str] | None
              ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    if isinstance(routes, (list, tuple)):
-        frames = [read_routes(r) for r in routes]
-        gdf = pd.concat(frames, ignore_index=True) if frames else read_routes(routes)
-        gdf = gpd.GeoDataFrame(gdf, geometry="geometry", crs="EPSG:4326")
-        dup = gdf["id"][gdf["id"].duplicated()]
-        if not dup.empty:
-            raise GeorouteError(f"route id {dup.iloc[0]!r} appears in more than one input")
-    elif isinstance(routes, gpd.GeoDataFrame) and routes.attrs.get("georoutes_validated"):
-        gdf = routes
-    else:
-        gdf = read_routes(routes)  # type: ignore[arg-type]
-    gdf.attrs["georoutes_validated"] = True
-    if not isinstance(boundaries, gpd.GeoDataFrame):
-        boundaries = load_boundaries(boundaries)
-    return gdf, boundaries
+    """Return validated routes and the layer (kept for old callers; use ``as_routes``)."""
+    layer = boundaries if isinstance(boundaries, gpd.GeoDataFrame) else \
+        load_boundaries(boundaries)
+    return as_routes(routes), layer
 
 
 def _bands(bands_km: Iterable[float]) -> tuple[float, ...]:
@@ -143,6 +216,7 @@ def analyze(routes: RoutesInput | Sequence[RoutesInput], *,
         "boundaries": _layer_meta(layer),
         "focus": focus_codes,
         "bands_km": [_num(b) for b in bands],
+        "_layer_token": _remember_layer(layer),
     }
     if sensitivity:
         alts = {}

@@ -1,82 +1,161 @@
-"""Boundary layers: the shipped Natural Earth layer, users' own layers, and a spatial index.
+"""Boundary layers: the one registry of shipped layers, the one resolver, and loading.
 
 A boundary layer is a GeoDataFrame in EPSG:4326 with one (Multi)Polygon per state, a ``code``
 column (ISO 3166-1 alpha-3 style, Natural Earth's ``ADM0_A3``) and a ``name`` column.
+``load_boundaries`` (and ``--boundaries`` in the CLI) accept a shipped layer's name or a path:
+
+``"ne"``
+    Natural Earth 1:10m admin-0 countries, the whole world, public domain.
+``"osm-neasia"``
+    OpenStreetMap country land polygons (10 m error) clipped to :data:`REGION_BBOX`; ODbL.
+``"composite"``
+    ``"osm-neasia"`` inside :data:`REGION_BBOX`, ``"ne"`` outside it, cut along the rectangle's
+    edges. The default.
+
+Where each file comes from and how it is rebuilt: ``layers/boundaries/PROVENANCE.md``. The
+spatial index the engine uses is in :mod:`georoutes._index`.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from difflib import get_close_matches
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
 
 import geopandas as gpd
 import numpy as np
-import numpy.typing as npt
 import shapely
 
-from ._data import layers_dir
+from ._data import layer_file
+from ._index import BoundaryIndex, boundary_index
 from ._io import read_vector
 from .errors import BoundaryError, UnknownStateError, unknown_code_message
 
-__all__ = ["BoundaryIndex", "boundary_index", "check_codes", "load_boundaries", "polygonal"]
+__all__ = ["DEFAULT", "LAYERS", "REGION_BBOX", "BoundaryIndex", "boundary_index", "check_codes",
+           "layer_path", "load_boundaries", "polygonal", "resolve_layer"]
 
-DEFAULT_LAYER = "ne"
+REGION_BBOX: tuple[float, float, float, float] = (100.0, 30.0, 150.0, 60.0)
+"""(lon_min, lat_min, lon_max, lat_max) in degrees of the OpenStreetMap region.
 
-_BUILTIN: dict[str, dict[str, str]] = {
-    "ne": {
+The ``osm-neasia`` layer covers exactly this rectangle; in ``composite`` it replaces Natural
+Earth inside it. Its edges cross Russia, Mongolia, China, the sea and one islet of the Tokara
+group (Japan), away from the river borders (Amur, Ussuri, Tumen, Yalu) the layer exists for.
+The same value is stored in both parquet files' metadata (key ``georoutes``) by
+``scripts/build_osm_boundaries.py``.
+"""
+
+DEFAULT = "composite"
+"""Name of the layer used when none is given."""
+
+_OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL)"
+_OSM_ATTRIBUTION_HTML = (
+    '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap contributors</a> (ODbL)'
+)
+_NE_ATTRIBUTION = "Made with Natural Earth (public domain)"
+_NE_ATTRIBUTION_HTML = 'Made with <a href="https://www.naturalearthdata.com/">Natural Earth</a>'
+
+
+def _region_text() -> str:
+    lon_min, lat_min, lon_max, lat_max = REGION_BBOX
+    return f"{lon_min:g}–{lon_max:g}°E, {lat_min:g}–{lat_max:g}°N"
+
+
+LAYERS: Mapping[str, Mapping[str, str]] = MappingProxyType({
+    "ne": MappingProxyType({
         "file": "ne_10m_admin0.parquet",
         "name": "Natural Earth 1:10m Admin 0 - Countries",
         "version": "5.1.1",
-        "attribution": "Made with Natural Earth (public domain)",
-    },
-}
+        "attribution": _NE_ATTRIBUTION,
+        "attribution_html": _NE_ATTRIBUTION_HTML,
+        "licence": "public domain",
+    }),
+    "osm-neasia": MappingProxyType({
+        "file": "osm_neasia.parquet",
+        "name": f"OpenStreetMap country land polygons, Northeast Asia ({_region_text()})",
+        "version": "geo-maps countries-land-10m 0.6.0",
+        "attribution": _OSM_ATTRIBUTION,
+        "attribution_html": _OSM_ATTRIBUTION_HTML,
+        "licence": "ODbL-1.0",
+    }),
+    "composite": MappingProxyType({
+        "file": "composite.parquet",
+        "name": (f"OpenStreetMap inside {_region_text()}, "
+                 "Natural Earth 1:10m Admin 0 elsewhere"),
+        "version": "osm geo-maps countries-land-10m 0.6.0 + ne 5.1.1",
+        "attribution": f"{_OSM_ATTRIBUTION}; {_NE_ATTRIBUTION}",
+        "attribution_html": f"{_OSM_ATTRIBUTION_HTML}; {_NE_ATTRIBUTION_HTML}",
+        "licence": "ODbL-1.0 (inside the region); public domain (elsewhere)",
+    }),
+})
+"""Shipped boundary layers by name: file (in ``layers/boundaries/``), display name, version,
+attribution (plain text and HTML, to show on every map that uses the layer) and licence."""
 
-_EDGE_RUN = 32  # boundary edges per STRtree box
+
+def layer_path(name: str) -> Path:
+    """Return the path of the shipped layer ``name`` (a key of :data:`LAYERS`)."""
+    return layer_file("boundaries", LAYERS[name]["file"])
 
 
-def _resolve(name_or_path: str | os.PathLike[str] | None) -> tuple[Path, dict[str, str]]:
+def resolve_layer(
+    name_or_path: str | os.PathLike[str] | None = None,
+) -> tuple[Path, dict[str, str]]:
+    """Return the file of a boundary layer and what to say about it.
+
+    Parameters
+    ----------
+    name_or_path
+        ``None`` for :data:`DEFAULT`, a key of :data:`LAYERS` (case-insensitive), or the path of
+        a user's layer. A name wins over a file of the same name in the working directory; write
+        ``./ne`` for the file.
+
+    Returns
+    -------
+    tuple of (pathlib.Path, dict)
+        The file, and its metadata: ``key`` (the layer name, or the path as given), ``name``
+        (display name), ``version``, and for shipped layers also ``file``, ``attribution``,
+        ``attribution_html`` and ``licence``.
+
+    Raises
+    ------
+    BoundaryError
+        If ``name_or_path`` is neither a shipped layer name nor an existing file; the message
+        lists the valid names.
+
+    Examples
+    --------
+    >>> path, meta = resolve_layer("osm-neasia")
+    >>> path.name, meta["key"], meta["attribution"]
+    ('osm_neasia.parquet', 'osm-neasia', '© OpenStreetMap contributors (ODbL)')
+    >>> sorted(LAYERS)
+    ['composite', 'ne', 'osm-neasia']
+    """
     if name_or_path is None:
-        name_or_path = _default_layer_name()
+        name_or_path = DEFAULT
     text = os.fspath(name_or_path)
-    registry = _registry()
-    if text in registry:
-        meta = dict(registry[text])
-        meta.setdefault("key", text)
-        meta["builtin"] = "yes"
-        return layers_dir() / "boundaries" / meta["file"], meta
-    path = Path(text)
-    if not path.exists():
-        names = ", ".join(sorted(registry))
-        raise BoundaryError(f"{text}: no such boundary file, and not a built-in layer name "
-                            f"(built-in layers: {names})")
-    return path, {"name": path.name, "version": _file_version(path), "key": str(path)}
+    key = text.strip().lower()
+    if not isinstance(name_or_path, os.PathLike) and key in LAYERS:
+        meta = dict(LAYERS[key])
+        meta["key"] = key
+        return layer_path(key), meta
+    path = Path(text).expanduser()
+    if path.is_file():
+        stat = path.stat()
+        return path, {
+            "key": text,
+            "name": path.name,
+            "version": f"user file, {stat.st_size} bytes, modified {int(stat.st_mtime)}",
+        }
+    valid = sorted(LAYERS)
+    close = [n for n in valid if key and key in n] or get_close_matches(key, valid, n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    what = "no such file" if not path.exists() else "not a file"
+    raise BoundaryError(
+        f"{text}: not a shipped boundary layer name and {what} "
+        f"(shipped layers: {', '.join(valid)}){hint}"
+    )
 
-
-def _registry() -> dict[str, dict[str, str]]:
-    try:
-        from . import _layers  # the high-resolution layers, when shipped
-    except ImportError:
-        return _BUILTIN
-    merged = dict(_BUILTIN)
-    merged.update(getattr(_layers, "LAYERS", {}))
-    return merged
-
-
-def _default_layer_name() -> str:
-    try:
-        from . import _layers
-    except ImportError:
-        return DEFAULT_LAYER
-    name = getattr(_layers, "DEFAULT", DEFAULT_LAYER)
-    return str(name) if (layers_dir() / "boundaries" / _registry()[name]["file"]).exists() \
-        else DEFAULT_LAYER
-
-
-def _file_version(path: Path) -> str:
-    stat = path.stat()
-    return f"user file, {stat.st_size} bytes, modified {int(stat.st_mtime)}"
 
 
 _CACHE: dict[tuple[str, str, str, float], gpd.GeoDataFrame] = {}
@@ -110,7 +189,7 @@ def load_boundaries(path_or_name: str | os.PathLike[str] | None = None, *,
     >>> sorted(set(layer["code"]) & {"CHN", "PRK", "KOR", "RUS"})
     ['CHN', 'KOR', 'PRK', 'RUS']
     """
-    path, meta = _resolve(path_or_name)
+    path, meta = resolve_layer(path_or_name)
     key = (str(path.resolve()), code_column, str(name_column), path.stat().st_mtime)
     cached = _CACHE.get(key)
     if cached is not None:
@@ -118,12 +197,13 @@ def load_boundaries(path_or_name: str | os.PathLike[str] | None = None, *,
     # Shipped layers were repaired and checked when they were built (scripts/): skip the
     # validity test, which costs seconds on the high-resolution layers.
     layer = _read_layer(path, code_column=code_column, name_column=name_column,
-                        trusted=meta.get("builtin") == "yes")
+                        trusted=path_or_name is None or meta.get("file") is not None)
     layer.attrs["name"] = meta.get("name", path.name)
     layer.attrs["version"] = meta.get("version", "")
     layer.attrs["key"] = meta.get("key", str(path))
-    if meta.get("attribution"):
-        layer.attrs["attribution"] = meta["attribution"]
+    for extra in ("attribution", "attribution_html", "licence"):
+        if meta.get(extra):
+            layer.attrs[extra] = meta[extra]
     _CACHE[key] = layer
     return layer
 
@@ -184,108 +264,3 @@ def check_codes(codes: list[str] | tuple[str, ...], boundaries: gpd.GeoDataFrame
             raise UnknownStateError(f"{source}: {unknown_code_message(code, valid)}")
         out.append(text)
     return out
-
-
-# --------------------------------------------------------------------------------------------
-# Spatial index
-
-
-@dataclass
-class BoundaryIndex:
-    """Prepared geometries and boundary-edge arrays of a layer, for the transit engine."""
-
-    codes: npt.NDArray[np.str_]
-    geoms: npt.NDArray[Any]
-    country_tree: shapely.STRtree
-    ex0: npt.NDArray[np.float64]
-    ey0: npt.NDArray[np.float64]
-    ex1: npt.NDArray[np.float64]
-    ey1: npt.NDArray[np.float64]
-    edge_state: npt.NDArray[np.int64]
-    run_start: npt.NDArray[np.int64]
-    run_stop: npt.NDArray[np.int64]
-    run_minx: npt.NDArray[np.float64]
-    run_miny: npt.NDArray[np.float64]
-    run_maxx: npt.NDArray[np.float64]
-    run_maxy: npt.NDArray[np.float64]
-    run_state: npt.NDArray[np.int64]
-    edge_tree: shapely.STRtree
-
-    def locate(self, lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64]
-               ) -> npt.NDArray[np.int64]:
-        """Return the index of the state containing each point, or -1 for none."""
-        out = np.full(lon.size, -1, dtype=np.int64)
-        if lon.size == 0:
-            return out
-        pi, ci = self.country_tree.query(shapely.points(lon, lat))
-        if pi.size == 0:
-            return out
-        hit = shapely.intersects_xy(self.geoms[ci], lon[pi], lat[pi])
-        pi, ci = pi[hit], ci[hit]
-        # When layers overlap (disputed areas) the first state in layer order wins, stably.
-        order = np.lexsort((ci, pi))
-        pi, ci = pi[order], ci[order]
-        first = np.ones(pi.size, dtype=bool)
-        first[1:] = pi[1:] != pi[:-1]
-        out[pi[first]] = ci[first]
-        return out
-
-    def state_number(self, code: str) -> int:
-        """Return the row index of ``code`` in the layer."""
-        return int(np.flatnonzero(self.codes == code)[0])
-
-
-_INDEX: dict[int, tuple[gpd.GeoDataFrame, BoundaryIndex]] = {}
-
-
-def boundary_index(boundaries: gpd.GeoDataFrame) -> BoundaryIndex:
-    """Return the (cached) spatial index of a boundary layer."""
-    hit = _INDEX.get(id(boundaries))
-    if hit is not None and hit[0] is boundaries:
-        return hit[1]
-    index = _build_index(boundaries)
-    _INDEX[id(boundaries)] = (boundaries, index)
-    return index
-
-
-def _build_index(boundaries: gpd.GeoDataFrame) -> BoundaryIndex:
-    geoms = np.asarray(boundaries.geometry.values, dtype=object)
-    shapely.prepare(geoms)
-    parts, part_owner = shapely.get_parts(geoms, return_index=True)
-    rings, ring_part = shapely.get_rings(parts, return_index=True)
-    ring_owner = part_owner[ring_part]
-    xy, vert_ring = shapely.get_coordinates(rings, return_index=True)
-    same = vert_ring[1:] == vert_ring[:-1]
-    ex0, ey0 = xy[:-1, 0][same], xy[:-1, 1][same]
-    ex1, ey1 = xy[1:, 0][same], xy[1:, 1][same]
-    edge_ring = vert_ring[:-1][same]
-    edge_state = ring_owner[edge_ring].astype(np.int64)
-    # Runs of at most _EDGE_RUN consecutive edges of one ring.
-    n_edges = ex0.size
-    ring_first = np.flatnonzero(np.r_[True, edge_ring[1:] != edge_ring[:-1]])
-    ring_len = np.diff(np.r_[ring_first, n_edges])
-    runs_per_ring = -(-ring_len // _EDGE_RUN)
-    run_start = (np.repeat(ring_first, runs_per_ring)
-                 + _EDGE_RUN * (np.arange(runs_per_ring.sum())
-                                - np.repeat(np.cumsum(runs_per_ring) - runs_per_ring,
-                                            runs_per_ring)))
-    run_stop = np.minimum(run_start + _EDGE_RUN, np.repeat(ring_first + ring_len, runs_per_ring))
-    lo_x = np.minimum(ex0, ex1)
-    hi_x = np.maximum(ex0, ex1)
-    lo_y = np.minimum(ey0, ey1)
-    hi_y = np.maximum(ey0, ey1)
-    run_minx = np.minimum.reduceat(lo_x, run_start)
-    run_maxx = np.maximum.reduceat(hi_x, run_start)
-    run_miny = np.minimum.reduceat(lo_y, run_start)
-    run_maxy = np.maximum.reduceat(hi_y, run_start)
-    envelopes = shapely.envelope(geoms)
-    return BoundaryIndex(
-        codes=np.asarray(boundaries["code"].astype(str).values),
-        geoms=geoms,
-        country_tree=shapely.STRtree(envelopes),
-        ex0=ex0, ey0=ey0, ex1=ex1, ey1=ey1, edge_state=edge_state,
-        run_start=run_start.astype(np.int64), run_stop=run_stop.astype(np.int64),
-        run_minx=run_minx, run_miny=run_miny, run_maxx=run_maxx, run_maxy=run_maxy,
-        run_state=edge_state[run_start],
-        edge_tree=shapely.STRtree(shapely.box(run_minx, run_miny, run_maxx, run_maxy)),
-    )

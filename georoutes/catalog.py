@@ -26,7 +26,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from ._data import layers_dir, seeds_dir
+from ._data import layer_file, seeds_dir
 from .errors import RouteFileError
 
 __all__ = ["builtin_routes", "catalog", "catalog_paths", "corridor_routes", "corridors", "places",
@@ -39,7 +39,7 @@ ROUTE_FILES = ("pipelines.geojson", "rail.geojson", "shipping.geojson")
 
 def catalog_paths() -> list[Path]:
     """Return the paths of the built-in route layers that exist (shipping may be absent)."""
-    folder = layers_dir() / "routes"
+    folder = layer_file("routes")
     return [folder / name for name in ROUTE_FILES if (folder / name).is_file()]
 
 
@@ -80,7 +80,7 @@ def places() -> gpd.GeoDataFrame:
     Columns: ``id``, ``name``, ``name_local``, ``state`` (ADM0_A3 code), ``kind``, ``source``
     (where the coordinate comes from), ``notes``, geometry (EPSG:4326).
     """
-    path = layers_dir() / "places" / "places.geojson"
+    path = layer_file("places", "places.geojson")
     frame = gpd.GeoDataFrame.from_features(_read_features(path), crs="EPSG:4326")
     frame.index = pd.Index(frame["id"].to_list())
     return frame
@@ -94,7 +94,7 @@ def corridors() -> dict[str, dict[str, Any]]:
     used in its drawn direction) and ``transfers`` (what happens after leg ``after``: gauge break,
     border bridge, mode change).
     """
-    path = layers_dir() / "routes" / "corridors.toml"
+    path = layer_file("routes", "corridors.toml")
     with path.open("rb") as fh:
         data = tomllib.load(fh)
     out: dict[str, dict[str, Any]] = {}

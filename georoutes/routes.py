@@ -13,7 +13,7 @@ import os
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import geopandas as gpd
 import numpy as np
@@ -26,7 +26,10 @@ from pyproj.exceptions import CRSError
 from ._io import read_vector
 from .errors import Problem, RouteFileError, RouteValidationError
 
-__all__ = ["KINDS", "read_routes", "validate_routes"]
+__all__ = ["KINDS", "RoutesInput", "as_routes", "read_routes", "validate_routes"]
+
+#: What the analysis functions accept as routes: a file, a GeoDataFrame, or a list of them.
+RoutesInput: TypeAlias = "str | os.PathLike[str] | gpd.GeoDataFrame"
 
 #: Kinds of infrastructure georoutes knows how to draw; other values are kept but drawn grey.
 KINDS = ("pipeline", "rail", "shipping", "road", "powerline", "cable", "other")
@@ -83,6 +86,57 @@ def read_routes(path_or_gdf: str | os.PathLike[str] | gpd.GeoDataFrame, *,
     else:
         gdf = _read_other(path, name)
     return validate_routes(gdf, source=name)
+
+
+_VALIDATED = "georoutes_validated"
+
+
+def as_routes(routes: Any) -> gpd.GeoDataFrame:
+    """Return validated routes from a file, a GeoDataFrame, or a list of either.
+
+    Routes already returned by :func:`read_routes` are not validated again. Several inputs are
+    concatenated; an id that appears in more than one of them is an error.
+
+    Parameters
+    ----------
+    routes
+        A route file path, a GeoDataFrame, or a list/tuple of them.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        As :func:`read_routes` returns.
+
+    Raises
+    ------
+    GeorouteError
+        An input is invalid, or two inputs share a route id.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> a = gpd.GeoDataFrame({"id": ["a"]}, geometry=[shapely.LineString([(0, 0), (1, 1)])],
+    ...                      crs="EPSG:4326")
+    >>> b = a.assign(id=["b"])
+    >>> as_routes([a, b])["id"].tolist()
+    ['a', 'b']
+    """
+    if isinstance(routes, (list, tuple)):
+        if not routes:
+            raise RouteFileError("no routes given")
+        frames = [as_routes(r) for r in routes]
+        if len(frames) == 1:
+            return frames[0]
+        gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry",
+                               crs="EPSG:4326")
+        dup = gdf["id"][gdf["id"].duplicated()]
+        if not dup.empty:
+            raise RouteFileError(f"route id {dup.iloc[0]!r} appears in more than one input")
+        gdf.attrs[_VALIDATED] = True
+        return gdf
+    if isinstance(routes, gpd.GeoDataFrame) and routes.attrs.get(_VALIDATED):
+        return routes
+    return read_routes(routes)
 
 
 def _read_geojson(path: Path, name: str) -> gpd.GeoDataFrame:
@@ -308,8 +362,9 @@ def validate_routes(gdf: gpd.GeoDataFrame, *, source: str = "<GeoDataFrame>"
     if shapely.has_z(np.asarray(gdf.geometry.values, dtype=object)).any():
         gdf["geometry"] = shapely.force_2d(np.asarray(gdf.geometry.values, dtype=object))
     front = ["id", "name", "kind"]
-    gdf = gdf[front + [c for c in gdf.columns if c not in front]]
-    return gdf.reset_index(drop=True)
+    gdf = gdf[front + [c for c in gdf.columns if c not in front]].reset_index(drop=True)
+    gdf.attrs[_VALIDATED] = True
+    return gdf
 
 
 def _present(value: Any) -> bool:
