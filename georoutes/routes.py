@@ -13,7 +13,7 @@ import os
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 import geopandas as gpd
 import numpy as np
@@ -24,7 +24,8 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from ._io import read_vector
-from .errors import Problem, RouteFileError, RouteValidationError
+from .chains import chain_parts
+from .errors import GeorouteError, Problem, RouteFileError, RouteValidationError
 
 __all__ = ["KINDS", "RoutesInput", "as_routes", "read_routes", "validate_routes"]
 
@@ -39,28 +40,50 @@ _WGS84_NAMES = {"EPSG:4326", "OGC:CRS84", "URN:OGC:DEF:CRS:OGC:1.3:CRS84",
                 "URN:OGC:DEF:CRS:EPSG::4326", "EPSG:4979", "CRS84"}
 
 
-def read_routes(path_or_gdf: str | os.PathLike[str] | gpd.GeoDataFrame, *,
+_ROUTE_SUFFIXES = (".geojson", ".json", ".gpkg", ".parquet", ".geoparquet", ".shp", ".fgb")
+_GLOB_CHARS = set("*?[")
+OnInvalid = Literal["raise", "skip"]
+
+
+def read_routes(paths: Any, *, id_field: str | None = None, on_invalid: OnInvalid = "raise",
                 source: str | None = None) -> gpd.GeoDataFrame:
     """Return a validated route layer as a GeoDataFrame in EPSG:4326.
 
     Parameters
     ----------
-    path_or_gdf
-        A GeoJSON, GeoPackage or GeoParquet file, or a GeoDataFrame.
+    paths
+        A GeoJSON, GeoPackage, GeoParquet (or any GDAL-readable) file, a directory (every route
+        file in it), a glob pattern (``"tracker/*.geojson"``), a GeoDataFrame, or a list of
+        these. Several inputs are concatenated; a route id may appear only once.
+    id_field
+        The property that holds each feature's id (default ``id``). A feature without one takes
+        its GeoJSON ``id`` member, else a made-up id: the file's stem, or ``<stem>:<n>`` when
+        the file holds several features (``n`` counts features from 0). Made-up ids are
+        listed in ``attrs["georoutes_made_up_ids"]`` and flagged in the ``id_made_up`` column.
+    on_invalid
+        ``"raise"`` (default): any invalid feature raises, listing every problem. ``"skip"``:
+        invalid features (null, empty or point geometries, bad coordinates, duplicate ids) and
+        unreadable files are left out; each is listed in ``attrs["georoutes_skipped"]`` as a
+        dict with ``source``, ``feature`` (index in its file, None for the whole file), ``id``
+        and ``reason``.
     source
-        The name used for the input in error messages (default: the path, or ``<GeoDataFrame>``).
+        The name used for a single input in messages (default: the path as given).
 
     Returns
     -------
     geopandas.GeoDataFrame
-        Columns ``id`` (str, unique), ``name`` (str; the id when absent), ``kind`` (str or None),
-        every other property as given, and ``geometry`` (LineString or MultiLineString, lon/lat,
-        longitudes possibly beyond ±180° for lines drawn unwrapped across the antimeridian).
+        Columns ``id`` (str, unique), ``name`` (str; the id when absent), ``kind`` (str or
+        None), ``topology`` (``line``, ``chain`` or ``network``: see :mod:`georoutes.chains`),
+        ``gaps`` (joins between parts that do not touch), ``overlap_km`` (duplicated line
+        counted once), every other property as given, and ``geometry`` (LineString or
+        MultiLineString in route order, lon/lat; longitudes possibly beyond ±180° for lines
+        drawn unwrapped across the antimeridian).
 
     Raises
     ------
     RouteFileError
-        The file is missing, unreadable, malformed JSON, or not GeoJSON.
+        A file is missing, unreadable, malformed JSON, not GeoJSON, or a pattern matches
+        nothing (with ``on_invalid="skip"``, only when nothing at all can be read).
     RouteValidationError
         Features are invalid; ``.problems`` lists every one.
 
@@ -70,22 +93,102 @@ def read_routes(path_or_gdf: str | os.PathLike[str] | gpd.GeoDataFrame, *,
     >>> gdf = gpd.GeoDataFrame({"id": ["a"]},
     ...                        geometry=[shapely.LineString([(129.0, 42.0), (130.0, 42.5)])],
     ...                        crs="EPSG:4326")
-    >>> read_routes(gdf)[["id", "name", "kind"]].to_dict("records")
-    [{'id': 'a', 'name': 'a', 'kind': None}]
+    >>> read_routes(gdf)[["id", "name", "kind", "topology"]].to_dict("records")
+    [{'id': 'a', 'name': 'a', 'kind': None, 'topology': 'line'}]
     """
-    if isinstance(path_or_gdf, gpd.GeoDataFrame):
-        return validate_routes(path_or_gdf, source=source or "<GeoDataFrame>")
-    path = Path(path_or_gdf)
-    name = source or str(path)
+    if on_invalid not in ("raise", "skip"):
+        raise GeorouteError(f"on_invalid: {on_invalid!r} is not one of 'raise', 'skip'")
+    inputs = list(paths) if isinstance(paths, (list, tuple)) else [paths]
+    if not inputs:
+        raise RouteFileError("no routes given")
+    frames: list[gpd.GeoDataFrame] = []
+    skipped: list[dict[str, Any]] = []
+    for item in inputs:
+        if isinstance(item, gpd.GeoDataFrame):
+            name = source if source and len(inputs) == 1 else "<GeoDataFrame>"
+            frames.append(_validated(item, name, None, id_field, on_invalid, skipped))
+            continue
+        for path, name in _expand(item, source if len(inputs) == 1 else None):
+            try:
+                frame = _read_file(path, name, id_field)
+            except RouteFileError as exc:
+                if on_invalid == "raise":
+                    raise
+                skipped.append({"source": name, "feature": None, "id": None,
+                                "reason": _reason(str(exc), name)})
+                continue
+            frames.append(_validated(frame, name, path.stem, id_field, on_invalid, skipped))
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        if skipped:
+            raise RouteFileError(f"no valid route in {len(skipped)} skipped input(s); first: "
+                                 f"{skipped[0]['source']}: {skipped[0]['reason']}")
+        raise RouteFileError("no routes given")
+    gdf = frames[0] if len(frames) == 1 else _concat(frames, on_invalid, skipped)
+    gdf = gdf.drop(columns="_source")
+    gdf.attrs[_VALIDATED] = True
+    gdf.attrs["georoutes_skipped"] = skipped
+    gdf.attrs["georoutes_made_up_ids"] = gdf.loc[gdf["id_made_up"], "id"].tolist() \
+        if "id_made_up" in gdf else []
+    return gdf
+
+
+def _reason(message: str, name: str) -> str:
+    return message[len(name) + 2:] if message.startswith(f"{name}: ") else message
+
+
+def _expand(item: Any, source: str | None) -> list[tuple[Path, str]]:
+    """Return the files an input names: itself, a directory's route files, a glob's matches."""
+    text = os.fspath(item)
+    path = Path(text)
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir()
+                       if p.is_file() and p.suffix.lower() in _ROUTE_SUFFIXES)
+        if not files:
+            raise RouteFileError(f"{text}: directory holds no route files "
+                                 f"({', '.join(_ROUTE_SUFFIXES)})")
+        return [(p, str(p)) for p in files]
+    if not path.exists() and _GLOB_CHARS & set(text):
+        base = Path(text).anchor or "."
+        pattern = text[len(Path(text).anchor):] if Path(text).anchor else text
+        files = sorted(p for p in Path(base).glob(pattern) if p.is_file())
+        if not files:
+            raise RouteFileError(f"{text}: no file matches this pattern")
+        return [(p, str(p)) for p in files]
+    return [(path, source or text)]
+
+
+def _read_file(path: Path, name: str, id_field: str | None) -> gpd.GeoDataFrame:
     if not path.exists():
         raise RouteFileError(f"{name}: no such file")
-    if path.is_dir():
-        raise RouteFileError(f"{name}: is a directory, not a routes file")
     if path.suffix.lower() in _GEOJSON_SUFFIXES:
-        gdf = _read_geojson(path, name)
-    else:
-        gdf = _read_other(path, name)
-    return validate_routes(gdf, source=name)
+        return _read_geojson(path, name, id_field)
+    gdf = _read_other(path, name)
+    if id_field and id_field != "id":
+        if id_field not in gdf.columns:
+            raise RouteFileError(f"{name}: no column {id_field!r} for the route ids "
+                                 f"(columns: {', '.join(map(str, gdf.columns))})")
+        gdf = gdf.drop(columns=[c for c in ("id",) if c in gdf.columns]).rename(
+            columns={id_field: "id"})
+    return gdf
+
+
+def _concat(frames: list[gpd.GeoDataFrame], on_invalid: str,
+            skipped: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+    gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry",
+                           crs="EPSG:4326")
+    if "id_made_up" in gdf:
+        gdf["id_made_up"] = gdf["id_made_up"].fillna(False).astype(bool)
+    dup = gdf["id"].duplicated()
+    if dup.any():
+        if on_invalid == "raise":
+            raise RouteFileError(f"route id {gdf['id'][dup].iloc[0]!r} appears in more than "
+                                 "one input (give --id-field, or rename it)")
+        for rid, src in zip(gdf["id"][dup], gdf["_source"][dup], strict=True):
+            skipped.append({"source": src, "feature": None, "id": rid,
+                            "reason": f"duplicate id {rid!r} (already read from another file)"})
+        gdf = gdf[~dup].reset_index(drop=True)
+    return gdf
 
 
 _VALIDATED = "georoutes_validated"
@@ -121,25 +224,12 @@ def as_routes(routes: Any) -> gpd.GeoDataFrame:
     >>> as_routes([a, b])["id"].tolist()
     ['a', 'b']
     """
-    if isinstance(routes, (list, tuple)):
-        if not routes:
-            raise RouteFileError("no routes given")
-        frames = [as_routes(r) for r in routes]
-        if len(frames) == 1:
-            return frames[0]
-        gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry",
-                               crs="EPSG:4326")
-        dup = gdf["id"][gdf["id"].duplicated()]
-        if not dup.empty:
-            raise RouteFileError(f"route id {dup.iloc[0]!r} appears in more than one input")
-        gdf.attrs[_VALIDATED] = True
-        return gdf
     if isinstance(routes, gpd.GeoDataFrame) and routes.attrs.get(_VALIDATED):
         return routes
     return read_routes(routes)
 
 
-def _read_geojson(path: Path, name: str) -> gpd.GeoDataFrame:
+def _read_geojson(path: Path, name: str, id_field: str | None = None) -> gpd.GeoDataFrame:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -173,7 +263,7 @@ def _read_geojson(path: Path, name: str) -> gpd.GeoDataFrame:
     records: list[dict[str, Any]] = []
     geoms: list[shapely.Geometry | None] = []
     for n, feat in enumerate(features):
-        fid = _peek_id(feat)
+        fid = _peek_id(feat, id_field)
         if not isinstance(feat, dict) or feat.get("type") != "Feature":
             problems.append(Problem(name, n, fid, "not a GeoJSON Feature object"))
             records.append({})
@@ -184,7 +274,11 @@ def _read_geojson(path: Path, name: str) -> gpd.GeoDataFrame:
             problems.append(Problem(name, n, fid, "'properties' is not an object"))
             props = {}
         rec = dict(props)
-        if "id" not in rec and feat.get("id") is not None:
+        if id_field and id_field != "id":
+            rec.pop("id", None)
+            if id_field in rec:
+                rec["id"] = rec.pop(id_field)
+        if not _present(rec.get("id")) and _present(feat.get("id")):
             rec["id"] = feat["id"]
         records.append(rec)
         gj = feat.get("geometry")
@@ -271,11 +365,11 @@ def _shown(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _peek_id(feat: Any) -> Any:
+def _peek_id(feat: Any, id_field: str | None = None) -> Any:
     if isinstance(feat, dict):
         props = feat.get("properties")
-        if isinstance(props, dict) and props.get("id") is not None:
-            return props["id"]
+        if isinstance(props, dict) and _present(props.get(id_field or "id")):
+            return props[id_field or "id"]
         return feat.get("id")
     return None
 
@@ -303,14 +397,33 @@ def _read_other(path: Path, name: str) -> gpd.GeoDataFrame:
     return gdf
 
 
-def validate_routes(gdf: gpd.GeoDataFrame, *, source: str = "<GeoDataFrame>"
-                    ) -> gpd.GeoDataFrame:
+def _validated(gdf: gpd.GeoDataFrame, name: str, stem: str | None, id_field: str | None,
+               on_invalid: str, skipped: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+    if id_field and id_field != "id" and stem is None:  # a GeoDataFrame given directly
+        if id_field not in gdf.columns:
+            raise RouteFileError(f"{name}: no column {id_field!r} for the route ids")
+        gdf = gdf.drop(columns=[c for c in ("id",) if c in gdf.columns]).rename(
+            columns={id_field: "id"})
+    out = validate_routes(gdf, source=name, id_stem=stem, on_invalid=on_invalid,
+                          skipped=skipped)
+    out["_source"] = name
+    return out
+
+
+def validate_routes(gdf: gpd.GeoDataFrame, *, source: str = "<GeoDataFrame>",
+                    id_stem: str | None = None, on_invalid: str = "raise",
+                    skipped: list[dict[str, Any]] | None = None) -> gpd.GeoDataFrame:
     """Return the routes checked and normalised; raise RouteValidationError listing every problem.
 
     The checks: a unique, non-empty ``id``; LineString/MultiLineString geometry, not empty, with
     at least two distinct vertices per part; finite coordinates; latitudes within ±90° and
     longitudes within ±360° (unwrapped longitudes past ±180° are legal); a declared CRS is
-    transformed to EPSG:4326; with no CRS, coordinates must look like degrees.
+    transformed to EPSG:4326; with no CRS, coordinates must look like degrees. Multi-part lines
+    are put in route order (:func:`georoutes.chains.chain_parts`).
+
+    With ``id_stem``, a feature without an id gets a made-up one (``id_stem``, or
+    ``<id_stem>:<n>`` when there are several features). With ``on_invalid="skip"``, invalid
+    features are dropped and appended to ``skipped`` instead of raising.
     """
     problems: list[Problem] = list(gdf.attrs.get("_pre_problems", []))
     bad_rows = {p.feature for p in problems}
@@ -319,10 +432,23 @@ def validate_routes(gdf: gpd.GeoDataFrame, *, source: str = "<GeoDataFrame>"
     if gdf.geometry.name != "geometry":
         gdf = gdf.rename_geometry("geometry")
     if "id" not in gdf.columns:
-        problems.extend(Problem(source, n, None, "missing 'id' property")
-                        for n in range(len(gdf)) if n not in bad_rows)
-        raise RouteValidationError(problems or [Problem(source, None, None, "no features")])
+        if id_stem is None:
+            problems.extend(Problem(source, n, None, "missing 'id' property")
+                            for n in range(len(gdf)) if n not in bad_rows)
+            _raise_or_skip(problems or [Problem(source, None, None, "no features")],
+                           on_invalid, skipped)
+            return _empty_routes()
+        gdf["id"] = None
+    made_up = np.zeros(len(gdf), dtype=bool)
+    if id_stem is not None:
+        ids = list(gdf["id"])
+        for n, fid in enumerate(ids):
+            if not _present(fid):
+                ids[n] = id_stem if len(gdf) == 1 else f"{id_stem}:{n}"
+                made_up[n] = True
+        gdf["id"] = pd.Series(ids, index=gdf.index, dtype=object)
     ids = list(gdf["id"])
+    shown_ids = [None if m else i for i, m in zip(ids, made_up, strict=True)]
     seen: dict[str, int] = {}
     crs = gdf.crs
     projected_input = crs is not None and not crs.is_geographic
@@ -331,27 +457,32 @@ def validate_routes(gdf: gpd.GeoDataFrame, *, source: str = "<GeoDataFrame>"
     for n, fid in enumerate(ids):
         if n in bad_rows:
             continue
-        problems.extend(_check_id(source, n, fid, seen))
+        problems.extend(_check_id(source, n, fid, seen, shown_ids[n]))
         if suspect[n]:
-            problems.extend(_check_geometry(source, n, fid, geoms[n], projected_input))
+            problems.extend(_check_geometry(source, n, shown_ids[n], geoms[n], projected_input))
     if len(gdf) == 0:
         problems.append(Problem(source, None, None, "contains no features"))
-    if problems:
-        problems.sort(key=lambda p: (-1 if p.feature is None else p.feature))
-        raise RouteValidationError(problems)
-    if crs is None:
-        gdf = gdf.set_crs("EPSG:4326")
-    elif not crs.equals("EPSG:4326"):
+    if crs is not None and not crs.equals("EPSG:4326") and not problems:
         try:
             gdf = gdf.to_crs("EPSG:4326")
         except Exception as exc:  # pyproj raises several types
-            raise RouteValidationError([Problem(source, None, None,
-                                                f"cannot transform from {crs}: {exc}")]) from exc
-        problems = [p for n, (fid, geom) in enumerate(zip(ids, gdf.geometry.values, strict=True))
-                    for p in _check_ranges(source, n, fid, geom, projected_input=False)]
-        if problems:
-            raise RouteValidationError(problems)
+            problems.append(Problem(source, None, None, f"cannot transform from {crs}: {exc}"))
+        else:
+            problems.extend(p for n, geom in enumerate(gdf.geometry.values)
+                            for p in _check_ranges(source, n, shown_ids[n], geom,
+                                                   projected_input=False))
+    if problems:
+        problems.sort(key=lambda p: (-1 if p.feature is None else p.feature))
+        _raise_or_skip(problems, on_invalid, skipped)
+        if any(p.feature is None for p in problems):
+            return _empty_routes()
+        keep = np.ones(len(gdf), dtype=bool)
+        keep[[p.feature for p in problems]] = False
+        gdf, made_up = gdf[keep], made_up[keep]
+    if gdf.crs is None:
+        gdf = gdf.set_crs("EPSG:4326")
     gdf["id"] = [_id_text(i) for i in gdf["id"]]
+    gdf["id_made_up"] = made_up
     if "name" not in gdf.columns:
         gdf["name"] = gdf["id"]
     gdf["name"] = [str(nm) if _present(nm) else rid for nm, rid in zip(gdf["name"], gdf["id"],
@@ -359,12 +490,32 @@ def validate_routes(gdf: gpd.GeoDataFrame, *, source: str = "<GeoDataFrame>"
     if "kind" not in gdf.columns:
         gdf["kind"] = None
     gdf["kind"] = [str(k).strip().lower() if _present(k) else None for k in gdf["kind"]]
-    if shapely.has_z(np.asarray(gdf.geometry.values, dtype=object)).any():
-        gdf["geometry"] = shapely.force_2d(np.asarray(gdf.geometry.values, dtype=object))
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    if len(geoms) and shapely.has_z(geoms).any():
+        geoms = shapely.force_2d(geoms)
+    chains = [chain_parts(g) for g in geoms]
+    gdf["geometry"] = [c.geometry for c in chains]
+    gdf["topology"] = [c.topology for c in chains]
+    gdf["gaps"] = [c.gaps for c in chains]
+    gdf["overlap_km"] = [c.overlap_km for c in chains]
     front = ["id", "name", "kind"]
     gdf = gdf[front + [c for c in gdf.columns if c not in front]].reset_index(drop=True)
     gdf.attrs[_VALIDATED] = True
     return gdf
+
+
+def _raise_or_skip(problems: list[Problem], on_invalid: str,
+                   skipped: list[dict[str, Any]] | None) -> None:
+    if on_invalid != "skip":
+        raise RouteValidationError(problems)
+    if skipped is not None:
+        skipped.extend({"source": p.source, "feature": p.feature, "id": p.feature_id,
+                        "reason": p.what} for p in problems)
+
+
+def _empty_routes() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"id": pd.Series([], dtype=object)},
+                            geometry=gpd.GeoSeries([], crs="EPSG:4326"), crs="EPSG:4326")
 
 
 def _present(value: Any) -> bool:
@@ -410,7 +561,8 @@ def _suspect_geometries(geoms: npt.NDArray[Any], projected_input: bool) -> npt.N
     return suspect
 
 
-def _check_id(source: str, n: int, fid: Any, seen: dict[str, int]) -> Iterable[Problem]:
+def _check_id(source: str, n: int, fid: Any, seen: dict[str, int],
+              shown: Any = None) -> Iterable[Problem]:
     if not _present(fid) or isinstance(fid, (dict, list, bool)):
         yield Problem(source, n, None if not _present(fid) else fid,
                       "missing 'id' property" if not _present(fid) else
@@ -418,7 +570,7 @@ def _check_id(source: str, n: int, fid: Any, seen: dict[str, int]) -> Iterable[P
     else:
         key = _id_text(fid)
         if key in seen:
-            yield Problem(source, n, fid, f"duplicate id {key!r} (also feature {seen[key]})")
+            yield Problem(source, n, shown, f"duplicate id {key!r} (also feature {seen[key]})")
         else:
             seen[key] = n
 

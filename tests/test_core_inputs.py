@@ -34,7 +34,6 @@ CASES = {
               "is Point"),
     "polygon": (json.dumps(_fc(_feat([[[130, 42], [131, 42], [131, 43], [130, 42]]],
                                      gtype="Polygon"))), "geometry is Polygon"),
-    "missing-id": (json.dumps(_fc(_feat(props={"name": "x"}))), "feature 0 (no id): missing 'id'"),
     "duplicate-id": (json.dumps(_fc(_feat(), _feat())), "feature 1 ('r1'): duplicate id 'r1'"),
     "empty-geometry": (json.dumps(_fc(_feat([]))), "empty geometry"),
     "nan": (json.dumps(_fc(_feat([[130.0, 42.0], [math.nan, 41.0]]))), "NaN or infinity"),
@@ -89,7 +88,8 @@ def test_every_problem_of_a_file_is_reported_at_once(tmp_path):
                                    _feat([130.0, 42.0], props={"id": "p"}, gtype="Point"))))
     with pytest.raises(georoutes.RouteValidationError) as info:
         georoutes.read_routes(path)
-    assert [p.feature for p in info.value.problems] == [1, 2, 3]
+    # Feature 1 repeats feature 0's id; feature 2 has none and is named "many:2"; 3 is a Point.
+    assert [p.feature for p in info.value.problems] == [1, 3]
 
 
 def test_missing_file(tmp_path):
@@ -165,3 +165,14 @@ def test_files_are_named_in_messages_relative_as_given(tmp_path, monkeypatch):
     Path("rel.geojson").write_text("[]")
     result = CliRunner().invoke(cli, ["compare", "rel.geojson"])
     assert result.stderr.startswith("error: rel.geojson: not GeoJSON")
+
+
+def test_a_feature_without_an_id_is_named_after_its_file(tmp_path):
+    one = tmp_path / "pipeline-x.geojson"
+    one.write_text(json.dumps(_fc(_feat(props={"name": "x"}))))
+    two = tmp_path / "two.geojson"
+    two.write_text(json.dumps(_fc(_feat(props={"name": "a"}), _feat(props={"id": "b"}))))
+    routes = georoutes.read_routes([one, two])
+    assert routes["id"].tolist() == ["pipeline-x", "two:0", "b"]
+    assert routes["id_made_up"].tolist() == [True, True, False]
+    assert routes.attrs["georoutes_made_up_ids"] == ["pipeline-x", "two:0"]
