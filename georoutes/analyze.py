@@ -212,6 +212,8 @@ def analyze(routes: RoutesInput | Sequence[RoutesInput], *,
     for r, summary in enumerate(summaries):
         rows.append({"name": names[r], "kind": kinds[r], **summary, "exposure": expo[r]})
     frame = pd.DataFrame(rows, index=pd.Index(gdf["id"].tolist(), name="id"), columns=COLUMNS)
+    for column, values in _passed_through(gdf).items():
+        frame[column] = values
     frame.attrs = {
         "boundaries": _layer_meta(layer),
         "focus": focus_codes,
@@ -235,6 +237,32 @@ def analyze(routes: RoutesInput | Sequence[RoutesInput], *,
         frame["sensitivity"] = pd.Series(deltas, index=frame.index, dtype=object)
         frame.attrs["sensitivity"] = {key: meta for key, (_, meta) in alts.items()}
     return frame
+
+
+#: Route-table columns analyze() reports itself (or that are not route properties).
+_NOT_PASSED = {"id", "name", "kind", "geometry", "id_made_up", *COLUMNS}
+#: Multi-part topology columns of read_routes, passed through when any route has parts.
+_TOPOLOGY = ("topology", "gaps", "overlap_km")
+
+
+def _passed_through(gdf: gpd.GeoDataFrame) -> dict[str, list[Any]]:
+    """Return the route properties the result carries: topology, then scalar properties.
+
+    ``topology``, ``gaps`` and ``overlap_km`` come along when a route has several parts (or a
+    gap or overlap); other properties (status, capacity, owner...) when every value is a
+    scalar (text, number, boolean or missing) — lists and objects are not table cells.
+    """
+    out: dict[str, list[Any]] = {}
+    if "topology" in gdf and (gdf["topology"] != "line").any():
+        for column in _TOPOLOGY:
+            out[column] = gdf[column].tolist()
+    for column in gdf.columns:
+        if column in _NOT_PASSED or column in _TOPOLOGY or str(column).startswith("_"):
+            continue
+        values = gdf[column].tolist()
+        if all(v is None or isinstance(v, (str, int, float, bool, np.generic)) for v in values):
+            out[str(column)] = [_plain(v) for v in values]
+    return out
 
 
 _MIN_ROUTES_PER_PROCESS = 250
@@ -388,9 +416,12 @@ def flatten(analysis: pd.DataFrame) -> pd.DataFrame:
     ``transit_states``, ``transit_states_count``, ``crossings_count``, ``offshore_km``,
     ``km_by_state.<CODE>`` (0 where the route does not enter), and per focus state
     ``exposure.<CODE>.inside_km``, ``exposure.<CODE>.within_km.<d>``,
-    ``exposure.<CODE>.min_distance_km``.
+    ``exposure.<CODE>.min_distance_km``; then the routes' passed-through properties
+    (``topology``, ``gaps_count``, ``gaps_km``, ``overlap_km`` for multi-part routes; status,
+    capacity and other scalar properties as given).
     """
     codes = sorted({c for d in analysis["km_by_state"] for c in d})
+    extra = [c for c in analysis.columns if c not in COLUMNS and c != "sensitivity"]
     rows = []
     for rid, row in analysis.iterrows():
         flat: dict[str, Any] = {
@@ -409,5 +440,12 @@ def flatten(analysis: pd.DataFrame) -> pd.DataFrame:
             for d, km in ex["within_km"].items():
                 flat[f"exposure.{code}.within_km.{d}"] = km
             flat[f"exposure.{code}.min_distance_km"] = ex["min_distance_km"]
+        for col in extra:
+            value = row[col]
+            if col == "gaps":
+                flat["gaps_count"] = len(value)
+                flat["gaps_km"] = float(sum(g["length_km"] for g in value))
+            elif value is None or isinstance(value, (str, int, float, bool, np.generic)):
+                flat[col] = value
         rows.append(flat)
     return pd.DataFrame(rows).set_index("id")

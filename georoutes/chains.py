@@ -99,13 +99,14 @@ def chain_parts(geom: shapely.Geometry) -> Chain:
 
     Examples
     --------
-    Two parts 1.1° apart, the first one drawn backwards:
+    Two parts 1.1° apart, in the wrong order, the shorter one drawn backwards (the chain
+    follows the direction most of the line was drawn in):
 
     >>> import shapely
-    >>> mls = shapely.MultiLineString([[(1, 0), (0, 0)], [(2.1, 0), (3, 0)]])
+    >>> mls = shapely.MultiLineString([[(2.1, 0), (4, 0)], [(1, 0), (0, 0)]])
     >>> chain = chain_parts(mls)
     >>> [list(p.coords) for p in chain.geometry.geoms]
-    [[(0.0, 0.0), (1.0, 0.0)], [(2.1, 0.0), (3.0, 0.0)]]
+    [[(0.0, 0.0), (1.0, 0.0)], [(2.1, 0.0), (4.0, 0.0)]]
     >>> chain.topology, round(chain.gaps[0]["length_km"], 1)
     ('chain', 122.5)
     """
@@ -129,11 +130,7 @@ def chain_parts(geom: shapely.Geometry) -> Chain:
         ordered = parts  # the file's order is already the best chain
     else:
         ordered = _order(pieces) if len(pieces) > 1 else pieces
-        # Keep the direction the route was drawn in: start nearest the first part's start.
-        first = given[0, 0]
-        head = shapely.get_coordinates(ordered[0])[0]
-        tail = shapely.get_coordinates(ordered[-1])[-1]
-        if _gap_km(first, tail) < _gap_km(first, head):
+        if _drawn_backwards(ordered, parts, given[0, 0]):
             ordered = [shapely.reverse(p) for p in reversed(ordered)]
     if len(ordered) == 1:
         return Chain(ordered[0], "chain", overlap_km=overlap_km, parts_in=n_in)
@@ -148,6 +145,27 @@ def chain_parts(geom: shapely.Geometry) -> Chain:
                      "to_lon": float(b[0]), "to_lat": float(b[1])})
     return Chain(shapely.MultiLineString(ordered), "chain", gaps=gaps, overlap_km=overlap_km,
                  parts_in=n_in)
+
+
+def _drawn_backwards(ordered: list[shapely.Geometry], parts: list[shapely.Geometry],
+                     first: np.ndarray) -> bool:
+    """Return True when most of the input (by length) runs against ``ordered``'s direction.
+
+    Reversing every part of the input therefore reverses the chain. An exact tie falls back
+    to the start of the first part as drawn: the chain starts at the end nearer to it.
+    """
+    chain = shapely.MultiLineString(ordered)
+    score = 0.0
+    for part in parts:
+        xy = shapely.get_coordinates(part)
+        a = chain.project(shapely.Point(xy[0]))
+        b = chain.project(shapely.Point(xy[-1]))
+        score += part.length * float(np.sign(b - a))
+    if abs(score) > 1e-12:
+        return score < 0
+    head = shapely.get_coordinates(ordered[0])[0]
+    tail = shapely.get_coordinates(ordered[-1])[-1]
+    return _gap_km(first, tail) < _gap_km(first, head)
 
 
 def _total_gap_km(pieces: list[shapely.Geometry]) -> float:
