@@ -24,8 +24,7 @@ from _assets import (
     local_file,
 )
 
-from georoutes.maps import map_html, route_map
-from georoutes.report import build_report
+from georoutes.render import build_report, map_html, route_map
 
 pytestmark = pytest.mark.browser
 

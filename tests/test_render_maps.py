@@ -1,48 +1,22 @@
-"""Content tests of the web map, the static figure, the report and the map/report commands.
+"""Content tests of the web map (georoutes.render.maps) and of the ``georoutes map`` command.
 
 The rendering tests use the hand-made scenario of conftest.py (known figures, hostile names);
 the command tests run the real pipeline (read_routes -> analyze -> transits -> render) on a small
-GeoJSON file. The same pages are opened in a real browser in test_browser.py.
+GeoJSON file. The same pages are opened in a real browser in tests/browser/test_browser.py.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import folium
 import pytest
-from click.testing import CliRunner
-from markupsafe import Markup
+from _render import FMT, ROUTES_GEOJSON, children, js_text, polylines, route_frame, run_cli
 
 import georoutes
 from georoutes.errors import GeorouteError, UnknownStateError
-from georoutes.maps import KIND_COLOURS, map_html, png_bytes, route_figure, route_map
-from georoutes.report import Source, build_report
-
-FMT = "{:,.1f}".format
-
-
-def _js_text(text: str) -> str:
-    """What a user's string looks like in the page: HTML-escaped, JS-literal characters too."""
-    table = {"\\": "&#92;", "`": "&#96;", "$": "&#36;", "{": "&#123;", "}": "&#125;"}
-    return str(Markup.escape(text)).translate(str.maketrans(table))
-
-
-def _children(element):
-    for child in element._children.values():
-        yield child
-        yield from _children(child)
-
-
-def _polylines(m: folium.Map, cls: str) -> dict[int, folium.PolyLine]:
-    out = {}
-    for child in _children(m):
-        if isinstance(child, folium.PolyLine) and cls in (child.options.get("className") or ""):
-            found = re.search(rf"{cls}-(\d+)", child.options["className"])
-            out[int(found.group(1)) if found else len(out)] = child
-    return out
+from georoutes.render import KIND_COLOURS, RenderOptions, map_html, route_map
 
 
 @pytest.fixture(scope="module")
@@ -56,25 +30,11 @@ def hand_map(hand_scenario, boundaries):
 def hand_html(hand_map):
     return map_html(hand_map)
 
-
-@pytest.fixture(scope="module")
-def hand_report(hand_scenario, boundaries):
-    sc = hand_scenario
-    return build_report(
-        sc.analysis, sc.routes, transits=sc.transits, crossings=sc.crossings,
-        boundaries=boundaries, places=sc.places, tiles=None,
-        sources=[Source("Natural Earth", "https://www.naturalearthdata.com/"),
-                 Source("evil link", "javascript:alert(6)")],
-        extra_sections=[("Economics", Markup("<table class='econ'><tr><td>1</td></tr></table>")),
-                        ("Plain text", "<b>not bold</b>")],
-    )  # fmt: skip
-
-
 # ---------------------------------------------------------------------------------- the map
 
 
 def test_one_route_layer_per_route_grouped_by_kind(hand_map, hand_scenario):
-    routes = _polylines(hand_map, "georoutes-route")
+    routes = polylines(hand_map, "georoutes-route")
     assert sorted(routes) == list(range(len(hand_scenario.analysis)))
     kinds = {i: hand_scenario.analysis["kind"].iloc[i] for i in routes}
     for i, line in routes.items():
@@ -86,7 +46,7 @@ def test_one_route_layer_per_route_grouped_by_kind(hand_map, hand_scenario):
 
 def test_dashed_unless_operating(hand_map, hand_scenario):
     status = dict(zip(hand_scenario.routes["id"], hand_scenario.routes["status"], strict=True))
-    for i, line in _polylines(hand_map, "georoutes-route").items():
+    for i, line in polylines(hand_map, "georoutes-route").items():
         operating = status[hand_scenario.analysis.index[i]] == "operating"
         assert (line.options.get("dashArray") is None) == operating
 
@@ -105,7 +65,7 @@ def test_layers_and_controls_present(hand_html):
 
 
 def test_pieces_and_places_layers(hand_map, hand_scenario):
-    layers = {c.layer_name: c for c in _children(hand_map) if isinstance(c, folium.GeoJson)}
+    layers = {c.layer_name: c for c in children(hand_map) if isinstance(c, folium.GeoJson)}
     pieces = layers["Route pieces by state"].data["features"]
     assert len(pieces) == len(hand_scenario.transits)  # 3 + 2 + 2 + 1 pieces
     colours = {f["properties"]["colour"] for f in pieces}
@@ -137,8 +97,8 @@ def test_popups_and_tooltips_carry_the_figures(hand_html, hand_scenario):
 def test_hostile_names_are_text_everywhere(hand_html, hand_scenario):
     for text in hand_scenario.hostile:
         assert text not in hand_html
-        as_json = _js_text(text).replace("&", "\\u0026")  # in GeoJSON properties (tojson)
-        assert _js_text(text) in hand_html or as_json in hand_html, text
+        as_json = js_text(text).replace("&", "\\u0026")  # in GeoJSON properties (tojson)
+        assert js_text(text) in hand_html or as_json in hand_html, text
     assert re.search(r"<img\b", hand_html) is None
     assert re.search(r"<svg onload", hand_html) is None
     assert "`${alert" not in hand_html
@@ -163,7 +123,7 @@ def test_hostile_names_are_text_everywhere(hand_html, hand_scenario):
 
 def test_antimeridian_route_is_one_continuous_line(hand_map, hand_scenario):
     i = list(hand_scenario.analysis.index).index("ship")
-    line = _polylines(hand_map, "georoutes-route")[i]
+    line = polylines(hand_map, "georoutes-route")[i]
     lons = [lon for part in line.locations for _lat, lon in part]
     assert min(lons) > 150.0
     assert max(lons) < 215.0
@@ -173,7 +133,7 @@ def test_antimeridian_route_is_one_continuous_line(hand_map, hand_scenario):
 
 
 def test_boundaries_are_clipped_to_the_view_and_simplified(hand_map, boundaries):
-    layer = next(c for c in _children(hand_map)
+    layer = next(c for c in children(hand_map)
                  if isinstance(c, folium.GeoJson) and c.layer_name == "Countries")  # fmt: skip
     features = layer.data["features"]
     assert 10 < len(features) < len(boundaries)
@@ -187,7 +147,7 @@ def test_boundaries_are_clipped_to_the_view_and_simplified(hand_map, boundaries)
 
 def test_focus_band_surrounds_the_focus_state(hand_map):
     def layer(name):
-        return next(c for c in _children(hand_map)
+        return next(c for c in children(hand_map)
                     if isinstance(c, folium.GeoJson) and c.layer_name == name)  # fmt: skip
 
     import shapely
@@ -257,107 +217,92 @@ def test_page_assets_are_pinned_and_on_npm(hand_html):
     assert "awesome.rotate" not in hand_html
 
 
-def test_static_figure(hand_scenario, boundaries, tmp_path):
+
+# ------------------------------------------------------------------- the analysis' own layer
+
+
+def _attribution(html: str) -> str:
+    found = re.search(r'attributionControl\.addAttribution\(("(?:[^"\\]|\\.)*")\)', html)
+    assert found, "the map adds its boundary layer's attribution"
+    return json.loads(found.group(1))
+
+
+@pytest.fixture(scope="module")
+def tkr_routes():
+    return route_frame()
+
+
+def test_map_draws_the_layer_the_analysis_used(tkr_routes):
+    from georoutes.render._scene import _analysis_layer
+
+    ne = georoutes.load_boundaries("ne")
+    analysis = georoutes.analyze(tkr_routes, boundaries="ne", focus=["CHN"], bands_km=[50])
+    assert _analysis_layer(analysis) is ne
+    html = map_html(route_map(analysis, tkr_routes, tiles=None))
+    attribution = _attribution(html)
+    assert "Natural Earth" in attribution
+    assert "OpenStreetMap" not in attribution
+    assert "OpenStreetMap" not in html  # no OSM tiles, no OSM borders
+    # the same map as with the layer given explicitly
+    explicit = map_html(route_map(analysis, tkr_routes, tiles=None, boundaries=ne))
+    assert _attribution(explicit) == attribution
+    assert re.sub(r"_[0-9a-f]{32}", "", explicit) == re.sub(r"_[0-9a-f]{32}", "", html)
+
+
+def test_map_of_the_default_layer_credits_openstreetmap(tkr_routes):
+    analysis = georoutes.analyze(tkr_routes, focus=["CHN"], bands_km=[50])
+    if analysis.attrs["boundaries"].get("key") != "composite":
+        pytest.skip("the composite (OSM) layer is not the default here")
+    assert "OpenStreetMap" in _attribution(map_html(route_map(analysis, tkr_routes, tiles=None)))
+
+
+def test_another_layer_than_the_analysis_used_is_an_error(tkr_routes):
+    analysis = georoutes.analyze(tkr_routes, boundaries="ne", focus=["CHN"], bands_km=[50])
+    other = georoutes.load_boundaries("osm-neasia")
+    with pytest.raises(GeorouteError, match=r"measured on layer 'ne'.*'osm-neasia'"):
+        route_map(analysis, tkr_routes, boundaries=other)
+
+
+def test_focus_and_bands_come_from_the_analysis(tkr_routes):
+    analysis = georoutes.analyze(tkr_routes, boundaries="ne", focus=["PRK"], bands_km=[10, 100])
+    html = map_html(route_map(analysis, tkr_routes, tiles=None))
+    for name in ("Focus: PRK", "PRK: within 10 km", "PRK: within 100 km"):
+        assert name in html, name
+    assert "CHN: within" not in html
+
+
+def test_options_object_and_keywords_draw_the_same_map(hand_scenario, boundaries):
     sc = hand_scenario
-    fig = route_figure(sc.analysis, sc.routes, crossings=sc.crossings, boundaries=boundaries,
-                       places=sc.places)  # fmt: skip
-    ax = fig.axes[0]
-    assert len(ax.get_lines()) == len(sc.analysis)  # one line per route part
-    labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert {"pipeline", "rail", "shipping", "not operating", "border crossing"} <= set(labels)
-    png = png_bytes(fig, dpi=60)
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    assert len(png) > 10_000
+    options = RenderOptions(transits=sc.transits, crossings=sc.crossings, boundaries=boundaries,
+                            places=sc.places)
+    by_options = map_html(route_map(sc.analysis, sc.routes, options, tiles=None))
+    by_keywords = map_html(route_map(sc.analysis, sc.routes, tiles=None, transits=sc.transits,
+                                     crossings=sc.crossings, boundaries=boundaries,
+                                     places=sc.places))
+    def strip(html):
+        return re.sub(r"_[0-9a-f]{32}", "", html)
+
+    assert strip(by_options) == strip(by_keywords)
+    # keywords win over the options object
+    no_bands = map_html(route_map(sc.analysis, sc.routes, options, tiles=None, bands_km=()))
+    assert "CHN: within 50 km" in by_options
+    assert "CHN: within 50 km" not in no_bands
+    with pytest.raises(TypeError, match="unexpected keyword 'transit'"):
+        route_map(sc.analysis, sc.routes, transit=sc.transits)
 
 
-# ---------------------------------------------------------------------------------- the report
+def test_state_colours_are_the_same_in_every_map(hand_scenario, boundaries):
+    from georoutes.render import state_colour, state_colours
+
+    sc = hand_scenario
+    colours = state_colours(sc.analysis)
+    assert colours["CHN"] == state_colour("CHN") == "#d62728"
+    only_rail = sc.analysis.loc[["rail"]]  # CHN is now the longest state: same colour
+    assert state_colours(only_rail)["CHN"] == colours["CHN"]
+    assert state_colour("ZZZ") == state_colour("ZZZ")
 
 
-def test_report_table_rows_and_columns(hand_report, hand_scenario):
-    table = hand_report.split('id="comparison-table"')[1].split("</table>")[0]
-    assert table.count("<tr data-route-id=") == len(hand_scenario.analysis)
-    for label in ("length km", "km RUS", "km PRK", "offshore km", "CHN inside km", "CHN ≤50 km",
-                  "CHN nearest km", "crossings"):
-        assert f">{label}</th>" in table, label
-    pipe = hand_scenario.analysis.loc["pipe"]
-    assert f'data-sort="{float(pipe["length_km"])!r}">{FMT(pipe["length_km"])}</td>' in table
-
-
-def test_report_chart_bars_are_proportional(hand_report, hand_scenario):
-    svg = hand_report.split('<svg xmlns="http://www.w3.org/2000/svg" class="georoutes-chart"')[1]
-    svg = svg.split("</svg>")[0]
-    bars = svg.split('<g class="bar"')[1:]
-    assert len(bars) == len(hand_scenario.analysis)
-    widths = {}
-    for bar in bars:
-        rid = re.search(r'data-route-id="([^"]+)"', bar).group(1)
-        found = re.findall(r'<rect x="[^"]+" y="[^"]+" width="([^"]+)"', bar)
-        widths[rid] = sum(float(w) for w in found)
-    a = hand_scenario.analysis
-    ratio = widths["ship"] / widths["pipe"]
-    assert ratio == pytest.approx(a.loc["ship", "length_km"] / a.loc["pipe", "length_km"], rel=1e-3)
-    assert "PRK: 700.5 km" in svg
-
-
-def test_report_crossings_method_sources_and_hooks(hand_report, hand_scenario):
-    crossings = hand_report.split('id="crossings-table"')[1].split("</table>")[0]
-    assert crossings.count("<tr><td") == sum(len(c) for c in hand_scenario.analysis["crossings"])
-    method = hand_report.split('id="method"')[1]
-    assert "Natural Earth admin-0 (test), version 5.1.1" in method
-    assert "(50 km)" in method
-    assert "WGS84" in method
-    assert '<a href="https://www.naturalearthdata.com/"' in method
-    assert 'href="javascript:' not in hand_report
-    assert "<li>evil link</li>" in method
-    assert "<table class='econ'>" in hand_report  # Markup kept as markup
-    assert "&lt;b&gt;not bold&lt;/b&gt;" in hand_report  # plain str escaped
-
-
-def test_report_hostile_names_and_no_remote_scripts(hand_report, hand_scenario):
-    outside_map = re.sub(r'srcdoc="[^"]*"', 'srcdoc=""', hand_report)
-    for text in hand_scenario.hostile:
-        if "<" in text:
-            assert text not in hand_report
-    for text in hand_scenario.analysis["name"]:  # route names: in the table and the chart
-        assert f">{Markup.escape(text)}<" in outside_map  # shown as text, exactly
-    assert outside_map.count(f">{Markup.escape(hand_scenario.hostile[0])}<") >= 3  # table, chart
-    assert "{{ 7*7 }}</td>" in outside_map  # rendered once by jinja2: braces are just text
-    assert re.search(r"<img\b", outside_map) is None
-    assert re.search(r"<script\b[^>]*\bsrc=", outside_map) is None  # only the inline sorter
-    assert outside_map.count("<script") == 1
-    assert "canary-evaluated" not in hand_report
-    assert "CANARY42" not in hand_report
-
-
-def test_report_embeds_the_whole_map(hand_report, hand_html):
-    import html as html_lib
-
-    srcdoc = html_lib.unescape(re.search(r'srcdoc="([^"]*)"', hand_report).group(1))
-    assert srcdoc.count("georoutes-route georoutes-route-") == hand_html.count(
-        "georoutes-route georoutes-route-")
-    assert len(hand_report.encode()) < 5_000_000
-
-
-# ---------------------------------------------------------------------------------- commands
-
-ROUTES_GEOJSON = {
-    "type": "FeatureCollection",
-    "features": [
-        {"type": "Feature",
-         "properties": {"id": "tkr", "name": "Trans-Korean <Railway>", "kind": "rail",
-                        "status": "proposed"},
-         "geometry": {"type": "LineString",
-                      "coordinates": [[129.04, 35.12], [126.98, 37.56], [126.55, 37.97],
-                                      [125.75, 39.03], [129.80, 42.95], [130.70, 42.30],
-                                      [131.90, 43.10]]}},
-        {"type": "Feature",
-         "properties": {"id": "bering", "name": "Anadyr–Kotzebue", "kind": "shipping",
-                        "status": "operating"},
-         "geometry": {"type": "LineString",
-                      "coordinates": [[177.5, 64.73], [-175.0, 65.2], [-168.5, 65.7],
-                                      [-162.6, 66.9]]}},
-    ],
-}  # fmt: skip
+# ------------------------------------------------------------------------- the map command
 
 
 @pytest.fixture(scope="module")
@@ -367,15 +312,9 @@ def routes_file(tmp_path_factory):
     return path
 
 
-def _run(*args: str):
-    from georoutes.cli import cli
-
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-
 def test_map_command_writes_map_and_png(routes_file, tmp_path):
     out, png = tmp_path / "m" / "routes.html", tmp_path / "routes.png"
-    result = _run("map", str(routes_file), "--focus", "CHN", "--bands", "50", "--out", str(out),
+    result = run_cli("map", str(routes_file), "--focus", "CHN", "--bands", "50", "--out", str(out),
                   "--tiles", "none", "--png", str(png))  # fmt: skip
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
@@ -389,17 +328,6 @@ def test_map_command_writes_map_and_png(routes_file, tmp_path):
     assert analysis.loc["bering", "states"] == ["RUS", "USA"]
     assert "RUS → USA" in html
 
-
-def test_report_command(routes_file, tmp_path):
-    out = tmp_path / "report.html"
-    result = _run("report", str(routes_file), "--focus", "CHN", "--focus", "PRK",
-                  "--bands", "10,50", "--out", str(out))  # fmt: skip
-    assert result.exit_code == 0, result.output
-    html = out.read_text(encoding="utf-8")
-    for label in ("CHN ≤10 km", "CHN ≤50 km", "PRK inside km", "PRK nearest km"):
-        assert f">{label}</th>" in html
-    assert html.count("<tr data-route-id=") == 2
-    assert out.stat().st_mode & 0o044  # readable by others like any file the user writes
 
 
 @pytest.mark.parametrize(
@@ -415,7 +343,7 @@ def test_command_errors_exit_2_with_one_line_and_no_file(routes_file, tmp_path, 
                                                          message):
     out = tmp_path / "out.html"
     out.write_text("previous", encoding="utf-8")
-    result = _run(command, str(routes_file), *args, "--out", str(out))
+    result = run_cli(command, str(routes_file), *args, "--out", str(out))
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
     assert len(lines) == 1, result.output
@@ -425,22 +353,8 @@ def test_command_errors_exit_2_with_one_line_and_no_file(routes_file, tmp_path, 
 
 
 def test_command_error_on_a_missing_routes_file(tmp_path):
-    result = _run("map", str(tmp_path / "nope.geojson"), "--out", str(tmp_path / "m.html"))
+    result = run_cli("map", str(tmp_path / "nope.geojson"), "--out", str(tmp_path / "m.html"))
     assert result.exit_code == 2
     assert result.output.startswith("error: ")
     assert "nope.geojson" in result.output
     assert not (tmp_path / "m.html").exists()
-
-
-@pytest.mark.slow
-def test_builtin_catalog_report_is_under_5_mb(tmp_path):
-    from georoutes._data import layers_dir
-
-    if not list((layers_dir() / "routes").glob("*.geojson")):
-        pytest.skip("no built-in routes in layers/routes/ yet")
-    out = tmp_path / "report.html"
-    result = _run("report", "--out", str(out))
-    assert result.exit_code == 0, result.output
-    size = out.stat().st_size
-    assert 100_000 < size < 5_000_000, size
-    assert Path(out).read_text(encoding="utf-8").count("<tr data-route-id=") >= 1
