@@ -99,3 +99,25 @@ def unknown_code_message(code: object, valid: Iterable[str], *, what: str = "sta
         f"(codes are ISO 3166-1 alpha-3 style ADM0_A3, e.g. CHN, PRK, KOR, RUS; "
         f"{len(valid)} available)"
     )
+
+
+# Errors of the network builders (georoutes.networks), which re-exports them.
+
+
+class PlaceError(GeorouteError):
+    """A location is unusable: unknown place id, malformed ``LON,LAT``, or out of range."""
+
+
+class PassageError(GeorouteError):
+    """A passage name is unknown, or the same passage is both avoided and allowed."""
+
+
+class NoRouteError(GeorouteError):
+    """The network has no path between the points (closed passages, disconnected track)."""
+
+
+class NetworkDataError(GeorouteError):
+    """Network data cannot be read or holds no usable network (e.g. no railway ways)."""
+
+
+__all__ += ["NetworkDataError", "NoRouteError", "PassageError", "PlaceError"]

@@ -95,7 +95,7 @@ def test_positions_keep_lon_lat_and_drop_further_numbers(tmp_path):
 
 
 def test_a_message_ending_in_a_newline_prints_no_empty_error_line(tmp_path, monkeypatch):
-    import georoutes.cli as cli_module
+    import georoutes.cli.compare as cli_module
 
     def boom(*args, **kwargs):
         raise GeorouteError("first problem\n\nsecond problem\n")
@@ -111,7 +111,8 @@ def test_missing_ids_are_named_one_way(tmp_path):
                   '{"type": "Feature", "properties": {}, "geometry": null},'
                   '{"type": "Feature", "properties": {"id": ""}, "geometry": null}]}')
     lines = _assert_clean_error(_run(["compare", str(path)]), names=str(path))
-    assert lines and all("(no id)" in line for line in lines), lines
+    assert lines
+    assert all("(no id)" in line for line in lines), lines
     assert not any("nan" in line.lower() for line in lines)
     assert [feature_label(v) for v in (None, math.nan, "", "  ", "a", 3)] == \
         ["no id", "no id", "no id", "no id", "'a'", "3"]
@@ -139,7 +140,8 @@ def test_tariff_without_volume_is_an_error(tmp_path):
 @pytest.mark.parametrize("bands", ["10,,50", ",10", "10,", ",", "", "10,-5", "10,inf", "x"])
 def test_bad_band_lists(bands):
     lines = _assert_clean_error(_run(["compare", "--bands", bands]))
-    assert len(lines) == 1 and "--bands" in lines[0]
+    assert len(lines) == 1
+    assert "--bands" in lines[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -243,10 +245,64 @@ def test_fuzz_geodataframes_never_give_a_traceback():
         try:
             out = georoutes.read_routes(gdf)
         except GeorouteError as exc:
-            assert str(exc).strip()
-            assert "\n\n" not in str(exc)
+            message = str(exc)
+        else:
+            message = None
+        if message is not None:
+            assert message.strip()
+            assert "\n\n" not in message
         else:
             assert out["id"].is_unique
             assert out.crs.to_epsg() == 4326
 
     check()
+
+
+# ---------------------------------------------------------------------------------------------
+# One error handler for every command; --debug anywhere.
+
+_COMMANDS = ["compare", "pieces", "crossings", "map", "report", "catalog", "sea-route",
+             "trace-rail", "scenario"]
+
+
+@pytest.mark.parametrize("command", _COMMANDS)
+def test_every_command_takes_debug_and_the_shared_help(command):
+    result = _run([command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "--debug" in result.stdout
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_debug_before_or_after_the_command_shows_the_exception(tmp_path, where):
+    path = _write(tmp_path / "r.geojson", "{broken")
+    args = ["compare", str(path)]
+    args = ["--debug", *args] if where == "before" else [*args, "--debug"]
+    result = _run(args)
+    assert result.exit_code == 1
+    assert isinstance(result.exception, GeorouteError)
+    assert not result.stderr.startswith("error: ")
+
+
+@pytest.mark.parametrize("command", ["compare", "pieces", "map", "report"])
+def test_the_shared_options_have_the_same_defaults(command):
+    text = " ".join(_run([command, "--help"]).stdout.split())  # help wraps lines
+    if command != "pieces":
+        assert "[default: CHN]" in text
+        assert "[default: 10,50,100]" in text
+        assert "--volume-bcm" in text
+        assert "--workers" in text
+    assert "--only" in text
+    assert "--boundaries" in text
+    assert "[default: code]" in text
+
+
+@pytest.mark.parametrize("args", [["compare", "--volume-bcm", "-1"],
+                                  ["compare", "--volume-bcm", "10", "--tariff", "nan"],
+                                  ["map", "--tariff", "3"],
+                                  ["map", "--bands", "10,,50"],
+                                  ["scenario", "seed", "--volume-bcm", "inf"]])
+def test_bad_numbers_on_any_command_are_one_error_line(tmp_path, args):
+    out = tmp_path / "out"
+    lines = _assert_clean_error(_run([*args, "--out", str(out)]))
+    assert len(lines) == 1
+    assert not out.exists()

@@ -1,4 +1,5 @@
-"""Tests of georoutes.networks (sea lanes on searoute, rail on OSM track) and its CLI commands.
+"""Tests of georoutes.networks (sea lanes on searoute, rail on OSM track); the CLI commands are
+in tests/test_cli_networks.py.
 
 Sea routes run on searoute's bundled network (offline). Rail routes run on the synthetic OSM XML
 fixtures in tests/data/osm_*.osm, whose layout is described at the top of each file.
@@ -15,9 +16,7 @@ import numpy as np
 import pyproj
 import pytest
 import shapely
-from click.testing import CliRunner
 
-from georoutes._cli_networks import sea_route_command, trace_rail_command
 from georoutes._data import layers_dir
 from georoutes.errors import GeorouteError
 from georoutes.networks import (
@@ -412,134 +411,6 @@ def test_online_bbox_graph():  # pragma: no cover - online only
 
 
 # ------------------------------------------------------------------------------------------
-# CLI
-# ------------------------------------------------------------------------------------------
-
-def _invoke(command, args):
-    return CliRunner().invoke(command, args)
-
-
-def _assert_one_line_error(result, *fragments):
-    assert result.exit_code == 2, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: "), result.stderr
-    assert "Traceback" not in result.output
-    for fragment in fragments:
-        assert fragment in lines[0]
-
-
-def test_cli_sea_route_json():
-    result = _invoke(sea_route_command, ["129.04,35.10", "4.05,51.95", "--avoid", "Suez",
-                                         "--avoid", "Panama"])
-    assert result.exit_code == 0, result.stderr
-    doc = json.loads(result.stdout)
-    assert {"length_km", "passages", "snapped_km", "origin", "destination"} <= set(doc)
-    assert set(doc["snapped_km"]) == {"origin", "destination"}
-    assert "Cape of Good Hope" in doc["passages"]
-    assert (doc["origin"]["lon"], doc["origin"]["lat"]) == (129.04, 35.10)
-    assert doc["length_km"] > 24_000
-
-
-def test_cli_negative_longitude_is_an_argument_not_an_option():
-    result = _invoke(sea_route_command, ["-118.27,33.73", "129.04,35.10", "--format", "table"])
-    assert result.exit_code == 0, result.stderr
-    assert "length_km" in result.stdout
-
-
-def test_cli_geojson_to_file(tmp_path):
-    out = tmp_path / "route.geojson"
-    result = _invoke(sea_route_command, ["131.88,43.12", "129.04,35.10", "--format", "geojson",
-                                         "--out", str(out)])
-    assert result.exit_code == 0, result.stderr
-    gdf = gpd.read_file(out)
-    assert gdf["kind"].iloc[0] == "shipping"
-    assert [p.name for p in tmp_path.iterdir()] == ["route.geojson"]
-
-
-@pytest.mark.parametrize(("args", "fragments"), [
-    (["129.04,35.10", "4.05,51.95", "--avoid", "Sues"], ["unknown passage 'Sues'", "Suez"]),
-    (["35.10,129.04", "4.05,51.95"], ["LAT,LON"]),
-    (["nowhere-port", "4.05,51.95", "--places", "PLACES"], ["unknown place id 'nowhere-port'"]),
-])
-def test_cli_sea_route_errors(args, fragments, tmp_path, places_file):
-    out = tmp_path / "never.json"
-    args = [str(places_file) if a == "PLACES" else a for a in args]
-    result = _invoke(sea_route_command, [*args, "--out", str(out)])
-    _assert_one_line_error(result, *fragments)
-    assert list(tmp_path.iterdir()) == []
-
-
-@pytest.fixture
-def fake_catalog(monkeypatch):
-    catalog = gpd.GeoDataFrame(
-        {"id": ["rail-west-north", "pipe-x"], "name": ["West to North", "A pipeline"],
-         "kind": ["rail", "pipeline"],
-         "places": [["west-station", "north-station"], ["west-station", "east-station"]]},
-        geometry=[shapely.LineString([MAIN[0], BRANCH[-1]]),
-                  shapely.LineString([MAIN[0], MAIN[-1]])],
-        crs="EPSG:4326")
-    monkeypatch.setattr("georoutes._cli_networks._load_catalog", lambda: catalog)
-    return catalog
-
-
-def test_cli_trace_rail_reports_the_length_change(fake_catalog, places_file):
-    result = _invoke(trace_rail_command, ["rail-west-north", "--osm", str(RAIL_OSM),
-                                          "--places", str(places_file)])
-    assert result.exit_code == 0, result.stderr
-    (doc,) = json.loads(result.stdout)["routes"]
-    traced = _geod_km(MAIN[:4] + BRANCH)
-    straight = _geod_km([MAIN[0], BRANCH[-1]])
-    assert doc["traced_length_km"] == pytest.approx(traced, abs=1e-3)
-    assert doc["waypoint_length_km"] == pytest.approx(straight, abs=1e-3)
-    assert doc["change_km"] == pytest.approx(traced - straight, abs=2e-3)
-    assert doc["change_pct"] > 0
-    assert set(doc["km_by_gauge"]) == {"1520", "untagged"}
-    assert set(doc["snapped_km"]) == {"west-station", "north-station"}
-
-
-def test_cli_trace_rail_geojson_and_table(fake_catalog, places_file, tmp_path):
-    out = tmp_path / "traced.geojson"
-    result = _invoke(trace_rail_command, ["rail-west-north", "--osm", str(RAIL_OSM), "--places",
-                                          str(places_file), "--format", "geojson", "--out",
-                                          str(out)])
-    assert result.exit_code == 0, result.stderr
-    gdf = gpd.read_file(out)
-    assert gdf["id"].tolist() == ["rail-west-north"]
-    assert _geod_km(list(gdf.geometry.iloc[0].coords)) == pytest.approx(
-        _geod_km(MAIN[:4] + BRANCH), rel=1e-9)
-    table = _invoke(trace_rail_command, ["rail-west-north", "--osm", str(RAIL_OSM), "--places",
-                                         str(places_file), "--format", "table"])
-    assert table.exit_code == 0
-    assert "traced_length_km" in table.stdout
-
-
-@pytest.mark.parametrize(("route_id", "osm", "fragments"), [
-    ("rail-west-nort", RAIL_OSM, ["no route 'rail-west-nort'", "rail-west-north"]),
-    ("pipe-x", RAIL_OSM, ["'pipeline', not 'rail'"]),
-    ("rail-west-north", NO_RAIL_OSM, ["no railway ways"]),
-    ("rail-west-north", DATA / "osm_missing.osm", ["no such OSM XML file"]),
-])
-def test_cli_trace_rail_errors(fake_catalog, places_file, route_id, osm, fragments, tmp_path):
-    out = tmp_path / "never.json"
-    result = _invoke(trace_rail_command, [route_id, "--osm", str(osm), "--places",
-                                          str(places_file), "--out", str(out)])
-    _assert_one_line_error(result, *fragments)
-    assert not out.exists()
-
-
-def test_cli_trace_rail_disconnected_places(monkeypatch, places_file):
-    catalog = gpd.GeoDataFrame(
-        {"id": ["rail-west-island"], "kind": ["rail"],
-         "places": [["west-station", "island-station"]]},
-        geometry=[shapely.LineString([MAIN[0], (130.70, 42.40)])], crs="EPSG:4326")
-    monkeypatch.setattr("georoutes._cli_networks._load_catalog", lambda: catalog)
-    result = _invoke(trace_rail_command, ["rail-west-island", "--osm", str(RAIL_OSM),
-                                          "--places", str(places_file)])
-    _assert_one_line_error(result, "disconnected")
-
-
-# ------------------------------------------------------------------------------------------
 # The generated catalog layer
 # ------------------------------------------------------------------------------------------
 
@@ -566,3 +437,56 @@ def test_shipping_layer_as_built():
         < lengths["sea-busan-rotterdam-cape"]
     assert 19_000 < lengths["sea-busan-rotterdam-suez"] < 21_500
     assert 500 < lengths["lng-vladivostok-samcheok"] < 1_000
+
+
+# ------------------------------------------------------------------------------------------
+# Catalog railways retraced on track; published lengths
+# ------------------------------------------------------------------------------------------
+
+def test_trace_rail_measures_both_lines_the_same_way(graph, places_file):
+    from georoutes.networks import trace_rail
+
+    routes = gpd.GeoDataFrame(
+        {"id": ["rail-west-north"], "kind": ["rail"], "places": [["west-station",
+                                                                   "north-station"]]},
+        geometry=[shapely.LineString([MAIN[0], BRANCH[-1]])], crs="EPSG:4326")
+    row = _row(trace_rail(["rail-west-north"], graph=graph, routes=routes, places=places_file,
+                          progress=False))
+    straight = _geod_km([MAIN[0], BRANCH[-1]])
+    assert row["waypoint_length_km"] == pytest.approx(straight, rel=1e-9)
+    assert row["change_km"] == pytest.approx(row["traced_length_km"] - straight, rel=1e-9)
+    assert row["change_pct"] == pytest.approx(100 * row["change_km"] / straight, rel=1e-9)
+    assert row["traced_length_km"] == pytest.approx(_geod_km(list(row.geometry.coords)),
+                                                    rel=1e-9)
+    with pytest.raises(GeorouteError, match="did you mean 'rail-west-north'"):
+        trace_rail(["rail-west-nort"], graph=graph, routes=routes, places=places_file)
+
+
+def test_published_lengths_and_the_gap():
+    from georoutes.networks import drawn_vs_published_pct, published_length_km
+
+    assert [published_length_km(v) for v in (9289, "9289", None, "n/a", 0, -1.0,
+                                             float("nan"))] == \
+        [9289.0, 9289.0, None, None, None, None, None]
+    assert drawn_vs_published_pct(8800.0, 9289.0) == round(100 * (8800 / 9289 - 1), 1)
+    assert drawn_vs_published_pct(8800.0, None) is None
+
+
+def test_place_ids_default_to_the_catalogs_places():
+    import georoutes
+
+    first = georoutes.places().iloc[0]
+    loc = resolve_location(str(first["id"]))
+    assert (loc.lon, loc.lat) == (first.geometry.x, first.geometry.y)
+    assert loc.place_id == first["id"]
+    with pytest.raises(PlaceError, match=r"catalog's places"):
+        resolve_location("no-such-place-anywhere")
+
+
+def test_errors_live_in_georoutes_errors():
+    import georoutes.errors
+    import georoutes.networks
+
+    for name in ("PlaceError", "PassageError", "NoRouteError", "NetworkDataError"):
+        assert name in georoutes.errors.__all__
+        assert getattr(georoutes.networks, name) is getattr(georoutes.errors, name)

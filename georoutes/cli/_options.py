@@ -1,0 +1,187 @@
+"""The options the commands share, declared once so that every command has the same defaults.
+
+=================  ===========================================================================
+``ROUTES...``      route files; none = the built-in catalog (routes and corridors)
+``--only``         only these route ids (repeatable)
+``--focus``        focus state code, repeatable (default ``CHN``)
+``--bands``        distance bands in km (default ``10,50,100``)
+``--boundaries``   boundary layer: a shipped name or a file (default: the default layer)
+``--code-column``  state code column of a ``--boundaries`` file (default ``code``)
+``--min-piece-km`` slivers shorter than this are absorbed (default ``0.5``)
+``--workers``      processes for large route sets (default ``1``; ``0`` = one per CPU)
+``--volume-bcm``   gas volume, bcm/yr: adds fees and capital cost (default: none)
+``--tariff``       transit tariff, USD per 1,000 m³ per 100 km (needs ``--volume-bcm``)
+``--out``          write here instead of stdout, never half-written
+=================  ===========================================================================
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import geopandas as gpd
+
+from ..catalog import builtin_routes
+from ..compare import select
+from ..economics import DEFAULT_TARIFF_USD_PER_TCM_PER_100KM
+from ..errors import GeorouteError
+from ..routes import as_routes
+
+__all__ = [
+    "analysis_options",
+    "bands_option",
+    "boundaries_options",
+    "economics_options",
+    "focus_option",
+    "load_routes",
+    "min_piece_option",
+    "only_option",
+    "out_option",
+    "parse_bands",
+    "routes_argument",
+    "tariff_for",
+    "workers_option",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_FOCUS = ("CHN",)
+DEFAULT_BANDS = "10,50,100"
+PATH = click.Path(dir_okay=False, path_type=Path)
+
+
+def _apply(f: F, decorators: Sequence[Callable[[F], F]]) -> F:
+    for decorator in reversed(decorators):
+        f = decorator(f)
+    return f
+
+
+def parse_bands(text: str) -> tuple[float, ...]:
+    """Return the bands of a ``--bands 10,50,100`` option (km; every item a positive number)."""
+    items = [item.strip() for item in str(text).split(",")]
+    if not any(items):
+        raise GeorouteError("--bands: give at least one distance in km, e.g. --bands 10,50,100")
+    out = []
+    for item in items:
+        if not item:
+            raise GeorouteError(f"--bands: {text!r} has an empty item; give distances in km "
+                                "separated by single commas, e.g. --bands 10,50,100")
+        try:
+            value = float(item)
+        except ValueError as exc:
+            raise GeorouteError(f"--bands: {item!r} is not a number of km "
+                                "(give e.g. --bands 10,50,100)") from exc
+        if not (value > 0 and value != float("inf")):
+            raise GeorouteError(f"--bands: {item!r} must be a positive, finite number of km")
+        out.append(value)
+    return tuple(out)
+
+
+def _bands_callback(ctx: click.Context, param: click.Parameter, value: str) -> tuple[float, ...]:
+    return parse_bands(value)
+
+
+def _non_negative(ctx: click.Context, param: click.Parameter,
+                  value: float | None) -> float | None:
+    if value is not None and (not math.isfinite(value) or value < 0):
+        raise GeorouteError(f"--{param.name.replace('_', '-') if param.name else 'value'} must "
+                            f"be a finite number >= 0, got {value!r}")
+    return value
+
+
+def routes_argument(f: F) -> F:
+    """Add the positional ROUTES argument (files; none = the built-in catalog)."""
+    return click.argument("routes", nargs=-1, type=PATH)(f)
+
+
+def only_option(f: F) -> F:
+    """Add ``--only ID`` (repeatable)."""
+    return click.option("--only", multiple=True, metavar="ID",
+                        help="Only these route ids (repeatable).")(f)
+
+
+def focus_option(f: F) -> F:
+    """Add ``--focus CODE`` (repeatable, default CHN)."""
+    return click.option("--focus", "focus", multiple=True, default=DEFAULT_FOCUS,
+                        show_default=True, metavar="CODE",
+                        help="Focus state code (ISO 3166-1 alpha-3 style); repeat for "
+                             "several.")(f)
+
+
+def bands_option(f: F) -> F:
+    """Add ``--bands`` (km, comma-separated, default 10,50,100), parsed to a tuple of floats."""
+    return click.option("--bands", "bands_km", default=DEFAULT_BANDS, show_default=True,
+                        callback=_bands_callback,
+                        help="Distance bands in km around each focus state, "
+                             "comma-separated.")(f)
+
+
+def boundaries_options(f: F) -> F:
+    """Add ``--boundaries`` and ``--code-column``."""
+    return _apply(f, [
+        click.option("--boundaries", default=None,
+                     help="Boundary layer: a shipped layer name or a file path."),
+        click.option("--code-column", default="code", show_default=True,
+                     help="State code column of a --boundaries file."),
+    ])
+
+
+def min_piece_option(f: F) -> F:
+    """Add ``--min-piece-km`` (default 0.5)."""
+    return click.option("--min-piece-km", default=0.5, show_default=True, type=float,
+                        help="Runs shorter than this between two runs of another same state "
+                             "are slivers.")(f)
+
+
+def workers_option(f: F) -> F:
+    """Add ``--workers`` (default 1; 0 = one per CPU)."""
+    return click.option("--workers", type=click.IntRange(min=0), default=1, show_default=True,
+                        help="Processes for large route sets (0 = one per CPU; under 500 "
+                             "routes: 1).")(f)
+
+
+def economics_options(f: F) -> F:
+    """Add ``--volume-bcm`` and ``--tariff`` (finite, >= 0; check them with :func:`tariff_for`)."""
+    return _apply(f, [
+        click.option("--volume-bcm", type=float, default=None, callback=_non_negative,
+                     help="Gas volume (bcm/yr): adds transit fees and capital cost per route."),
+        click.option("--tariff", type=float, default=None, callback=_non_negative,
+                     help="Transit tariff, USD per 1000 m3 per 100 km (with --volume-bcm; "
+                          f"default {DEFAULT_TARIFF_USD_PER_TCM_PER_100KM}).")
+    ])
+
+
+def out_option(help_text: str = "Write to this file instead of stdout (never half-written).",
+               ) -> Callable[[F], F]:
+    """Return the ``--out FILE`` option (default: none, each command says what that means)."""
+    return click.option("--out", type=PATH, default=None, help=help_text)
+
+
+def analysis_options(f: F) -> F:
+    """Add what every analysing command takes (ROUTES and the shared options).
+
+    ROUTES, --only, --focus, --bands, --boundaries, --code-column, --min-piece-km, --workers,
+    --volume-bcm and --tariff.
+    """
+    return _apply(f, [routes_argument, only_option, focus_option, bands_option,
+                      boundaries_options, min_piece_option, workers_option, economics_options])
+
+
+def tariff_for(volume_bcm: float | None, tariff: float | None) -> float:
+    """Return the tariff to use; ``--tariff`` without ``--volume-bcm`` is an error."""
+    if tariff is not None and volume_bcm is None:
+        raise GeorouteError("--tariff needs --volume-bcm: fees are volume x tariff x km "
+                            "(e.g. --volume-bcm 10 --tariff 2.0)")
+    return DEFAULT_TARIFF_USD_PER_TCM_PER_100KM if tariff is None else tariff
+
+
+def load_routes(routes: Sequence[Path], only: Sequence[str] = ()) -> gpd.GeoDataFrame:
+    """Return the validated routes: the given files (or the built-in catalog), ``only`` kept."""
+    frame = as_routes(list(routes) if routes else builtin_routes())
+    if only:
+        frame = select(frame, only).reset_index()
+    return frame
