@@ -21,6 +21,7 @@ Examples
 
 from __future__ import annotations
 
+from georoutes.render._assets import ASSET_MODES
 from georoutes.render._html import (
     KIND_COLOURS,
     OFFSHORE_COLOUR,
@@ -42,6 +43,7 @@ from georoutes.render.report import (
 )
 
 __all__ = [
+    "ASSET_MODES",
     "DISPLAY_TOLERANCE_M",
     "KIND_COLOURS",
     "OFFSHORE_COLOUR",

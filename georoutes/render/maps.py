@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from georoutes._io import write_bytes_atomic
 from georoutes.errors import GeorouteError
+from georoutes.render._assets import Assets, use_assets
 from georoutes.render._html import (
     DASH,
     FOCUS_COLOUR,
@@ -42,12 +43,6 @@ from georoutes.render._html import (
 from georoutes.render._scene import RenderInputs, RenderOptions, Scene, build_scene, merge_options
 
 __all__ = ["map_html", "route_map", "write_atomic", "write_map"]
-
-# folium's page links two stylesheets that are on no package registry and that these maps never
-# use: Bootstrap 3.0.0's glyphicons (we give every icon the Font Awesome prefix) and the icon
-# rotation CSS, which folium takes from the *unpinned* head of its GitHub repository. Leaving them
-# out keeps every asset of the page pinned and fetchable from npm (see tests/_assets.py).
-_UNUSED_CSS = frozenset({"glyphicons_css", "awesome_rotate_css"})
 
 
 class _Attribution(MacroElement):
@@ -339,7 +334,7 @@ def _add_points(m: folium.Map, scene: Scene) -> None:
         ).add_to(m)
 
 
-def _add_controls(m: folium.Map, scene: Scene, *, tiles: bool) -> None:
+def _add_controls(m: folium.Map, scene: Scene, *, tiles: bool, measure: bool) -> None:
     legend = render(
         "legend.html",
         kinds=list(scene.kind_colours.items()),
@@ -352,12 +347,13 @@ def _add_controls(m: folium.Map, scene: Scene, *, tiles: bool) -> None:
     m.add_child(_Legend(legend, sea=None if tiles else SEA_COLOUR))
     if scene.attribution:
         m.add_child(_Attribution(str(scene.attribution)))
-    MeasureControl(
-        position="topleft",
-        primary_length_unit="kilometers",
-        secondary_length_unit="miles",
-        primary_area_unit="sqkilometers",
-    ).add_to(m)
+    if measure:  # leaflet-measure is on no PyPI package: a CDN-linked page only
+        MeasureControl(
+            position="topleft",
+            primary_length_unit="kilometers",
+            secondary_length_unit="miles",
+            primary_area_unit="sqkilometers",
+        ).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
 
 
@@ -368,6 +364,7 @@ def route_map(
     *,
     tiles: str | None = "cartodbpositron",
     height: str = "100%",
+    assets: Assets = "cdn",
     **inputs: Unpack[RenderInputs],
 ) -> folium.Map:
     """Return a folium map of analysed routes, their pieces, crossings and focus-state bands.
@@ -389,6 +386,10 @@ def route_map(
         drawn as vectors, keeps the map readable).
     height : str
         CSS height of the map.
+    assets : {"cdn", "inline"}
+        ``"inline"``: the page carries Leaflet's script and style itself (from the
+        ``xstatic-leaflet`` package) and opens with no network; it has no measuring tool.
+        ``"cdn"``: the page links folium's pinned CDN copies.
     **inputs
         The fields of :class:`~georoutes.render.RenderOptions` as keywords (``transits``,
         ``crossings``, ``boundaries``, ``places``, ``focus``, ``bands_km``); they win over
@@ -424,14 +425,14 @@ def route_map(
         world_copy_jump=False,
         prefer_canvas=False,
     )
-    m.default_css = [(n, url) for n, url in folium.folium._default_css if n not in _UNUSED_CSS]
+    use_assets(m, assets)
     if tiles:
         _tile_layer(tiles).add_to(m)
     _add_areas(m, scene, tiles=bool(tiles))
     _add_pieces(m, scene)
     _add_routes(m, scene)
     _add_points(m, scene)
-    _add_controls(m, scene, tiles=bool(tiles))
+    _add_controls(m, scene, tiles=bool(tiles), measure=assets == "cdn")
     m.fit_bounds(
         [[round(south, 5), round(west, 5)], [round(north, 5), round(east, 5)]], padding=(20, 20)
     )

@@ -20,6 +20,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from georoutes._io import write_bytes_atomic
+from georoutes.render._assets import Assets
 from georoutes.render._html import (
     OFFSHORE_COLOUR,
     as_list,
@@ -301,6 +302,7 @@ def build_report(
     sources: Iterable[Source | str] | None = None,
     extra_sections: Sequence[tuple[str, Markup]] | None = None,
     map_height_px: int = 620,
+    assets: Assets = "cdn",
     **inputs: Unpack[RenderInputs],
 ) -> str:
     """Return the comparison report as one HTML page.
@@ -327,6 +329,9 @@ def build_report(
         shows as text.
     map_height_px : int
         Height of the map, CSS pixels.
+    assets : {"cdn", "inline"}
+        As for :func:`~georoutes.render.route_map`: ``"inline"`` makes a page that opens
+        offline.
     **inputs
         The fields of :class:`~georoutes.render.RenderOptions` as keywords.
 
@@ -336,7 +341,7 @@ def build_report(
         The HTML page (the map is embedded whole, as an ``<iframe srcdoc>``).
     """
     opts = merge_options(options, inputs)
-    m = route_map(analysis, routes, opts, tiles=tiles, height="100%")
+    m = route_map(analysis, routes, opts, tiles=tiles, height="100%", assets=assets)
     layer = scene_layer(analysis, opts.boundaries)
     state_names = {str(c): str(n) for c, n in zip(layer["code"], layer["name"], strict=True)}
     focus = focus_codes(opts.focus, analysis)
