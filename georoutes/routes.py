@@ -36,8 +36,14 @@ RoutesInput: TypeAlias = "str | os.PathLike[str] | gpd.GeoDataFrame"
 KINDS = ("pipeline", "rail", "shipping", "road", "powerline", "cable", "other")
 
 _GEOJSON_SUFFIXES = {".geojson", ".json"}
-_WGS84_NAMES = {"EPSG:4326", "OGC:CRS84", "URN:OGC:DEF:CRS:OGC:1.3:CRS84",
-                "URN:OGC:DEF:CRS:EPSG::4326", "EPSG:4979", "CRS84"}
+_WGS84_NAMES = {
+    "EPSG:4326",
+    "OGC:CRS84",
+    "URN:OGC:DEF:CRS:OGC:1.3:CRS84",
+    "URN:OGC:DEF:CRS:EPSG::4326",
+    "EPSG:4979",
+    "CRS84",
+}
 
 
 _ROUTE_SUFFIXES = (".geojson", ".json", ".gpkg", ".parquet", ".geoparquet", ".shp", ".fgb")
@@ -45,8 +51,13 @@ _GLOB_CHARS = set("*?[")
 OnInvalid = Literal["raise", "skip"]
 
 
-def read_routes(paths: Any, *, id_field: str | None = None, on_invalid: OnInvalid = "raise",
-                source: str | None = None) -> gpd.GeoDataFrame:
+def read_routes(
+    paths: Any,
+    *,
+    id_field: str | None = None,
+    on_invalid: OnInvalid = "raise",
+    source: str | None = None,
+) -> gpd.GeoDataFrame:
     """Return a validated route layer as a GeoDataFrame in EPSG:4326.
 
     Parameters
@@ -103,38 +114,68 @@ def read_routes(paths: Any, *, id_field: str | None = None, on_invalid: OnInvali
         raise RouteFileError("no routes given")
     frames: list[gpd.GeoDataFrame] = []
     skipped: list[dict[str, Any]] = []
+    failures: list[GeorouteError] = []  # strict mode: every file's problems, reported at once
     for item in inputs:
         if isinstance(item, gpd.GeoDataFrame):
             name = source if source and len(inputs) == 1 else "<GeoDataFrame>"
-            frames.append(_validated(item, name, None, id_field, on_invalid, skipped))
+            try:
+                frames.append(_validated(item, name, None, id_field, on_invalid, skipped))
+            except GeorouteError as exc:
+                failures.append(exc)
             continue
-        for path, name in _expand(item, source if len(inputs) == 1 else None):
+        try:
+            files = _expand(item, source if len(inputs) == 1 else None)
+        except RouteFileError as exc:
+            failures.append(exc)
+            continue
+        for path, name in files:
             try:
                 frame = _read_file(path, name, id_field)
+                frames.append(_validated(frame, name, path.stem, id_field, on_invalid, skipped))
             except RouteFileError as exc:
                 if on_invalid == "raise":
-                    raise
-                skipped.append({"source": name, "feature": None, "id": None,
-                                "reason": _reason(str(exc), name)})
-                continue
-            frames.append(_validated(frame, name, path.stem, id_field, on_invalid, skipped))
+                    failures.append(exc)
+                else:
+                    skipped.append(
+                        {
+                            "source": name,
+                            "feature": None,
+                            "id": None,
+                            "reason": _reason(str(exc), name),
+                        }
+                    )
+            except GeorouteError as exc:
+                failures.append(exc)
+    if failures:
+        _raise_all(failures)
     frames = [f for f in frames if len(f)]
     if not frames:
         if skipped:
-            raise RouteFileError(f"no valid route in {len(skipped)} skipped input(s); first: "
-                                 f"{skipped[0]['source']}: {skipped[0]['reason']}")
+            raise RouteFileError(
+                f"no valid route in {len(skipped)} skipped input(s); first: "
+                f"{skipped[0]['source']}: {skipped[0]['reason']}"
+            )
         raise RouteFileError("no routes given")
     gdf = frames[0] if len(frames) == 1 else _concat(frames, on_invalid, skipped)
     gdf = gdf.drop(columns="_source")
     gdf.attrs[_VALIDATED] = True
     gdf.attrs["georoutes_skipped"] = skipped
-    gdf.attrs["georoutes_made_up_ids"] = gdf.loc[gdf["id_made_up"], "id"].tolist() \
-        if "id_made_up" in gdf else []
+    gdf.attrs["georoutes_made_up_ids"] = (
+        gdf.loc[gdf["id_made_up"], "id"].tolist() if "id_made_up" in gdf else []
+    )
     return gdf
 
 
+def _raise_all(failures: list[GeorouteError]) -> None:
+    if len(failures) == 1:
+        raise failures[0]
+    if all(isinstance(f, RouteValidationError) for f in failures):
+        raise RouteValidationError([p for f in failures for p in f.problems])  # type: ignore[attr-defined]
+    raise RouteFileError("\n".join(str(f) for f in failures))
+
+
 def _reason(message: str, name: str) -> str:
-    return message[len(name) + 2:] if message.startswith(f"{name}: ") else message
+    return message[len(name) + 2 :] if message.startswith(f"{name}: ") else message
 
 
 def _expand(item: Any, source: str | None) -> list[tuple[Path, str]]:
@@ -142,15 +183,17 @@ def _expand(item: Any, source: str | None) -> list[tuple[Path, str]]:
     text = os.fspath(item)
     path = Path(text)
     if path.is_dir():
-        files = sorted(p for p in path.iterdir()
-                       if p.is_file() and p.suffix.lower() in _ROUTE_SUFFIXES)
+        files = sorted(
+            p for p in path.iterdir() if p.is_file() and p.suffix.lower() in _ROUTE_SUFFIXES
+        )
         if not files:
-            raise RouteFileError(f"{text}: directory holds no route files "
-                                 f"({', '.join(_ROUTE_SUFFIXES)})")
+            raise RouteFileError(
+                f"{text}: directory holds no route files ({', '.join(_ROUTE_SUFFIXES)})"
+            )
         return [(p, str(p)) for p in files]
     if not path.exists() and _GLOB_CHARS & set(text):
         base = Path(text).anchor or "."
-        pattern = text[len(Path(text).anchor):] if Path(text).anchor else text
+        pattern = text[len(Path(text).anchor) :] if Path(text).anchor else text
         files = sorted(p for p in Path(base).glob(pattern) if p.is_file())
         if not files:
             raise RouteFileError(f"{text}: no file matches this pattern")
@@ -166,27 +209,40 @@ def _read_file(path: Path, name: str, id_field: str | None) -> gpd.GeoDataFrame:
     gdf = _read_other(path, name)
     if id_field and id_field != "id":
         if id_field not in gdf.columns:
-            raise RouteFileError(f"{name}: no column {id_field!r} for the route ids "
-                                 f"(columns: {', '.join(map(str, gdf.columns))})")
+            raise RouteFileError(
+                f"{name}: no column {id_field!r} for the route ids "
+                f"(columns: {', '.join(map(str, gdf.columns))})"
+            )
         gdf = gdf.drop(columns=[c for c in ("id",) if c in gdf.columns]).rename(
-            columns={id_field: "id"})
+            columns={id_field: "id"}
+        )
     return gdf
 
 
-def _concat(frames: list[gpd.GeoDataFrame], on_invalid: str,
-            skipped: list[dict[str, Any]]) -> gpd.GeoDataFrame:
-    gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry",
-                           crs="EPSG:4326")
+def _concat(
+    frames: list[gpd.GeoDataFrame], on_invalid: str, skipped: list[dict[str, Any]]
+) -> gpd.GeoDataFrame:
+    gdf = gpd.GeoDataFrame(
+        pd.concat(frames, ignore_index=True), geometry="geometry", crs="EPSG:4326"
+    )
     if "id_made_up" in gdf:
         gdf["id_made_up"] = gdf["id_made_up"].fillna(False).astype(bool)
     dup = gdf["id"].duplicated()
     if dup.any():
         if on_invalid == "raise":
-            raise RouteFileError(f"route id {gdf['id'][dup].iloc[0]!r} appears in more than "
-                                 "one input (give --id-field, or rename it)")
+            raise RouteFileError(
+                f"route id {gdf['id'][dup].iloc[0]!r} appears in more than "
+                "one input (give --id-field, or rename it)"
+            )
         for rid, src in zip(gdf["id"][dup], gdf["_source"][dup], strict=True):
-            skipped.append({"source": src, "feature": None, "id": rid,
-                            "reason": f"duplicate id {rid!r} (already read from another file)"})
+            skipped.append(
+                {
+                    "source": src,
+                    "feature": None,
+                    "id": rid,
+                    "reason": f"duplicate id {rid!r} (already read from another file)",
+                }
+            )
         gdf = gdf[~dup].reset_index(drop=True)
     return gdf
 
@@ -233,19 +289,20 @@ def _read_geojson(path: Path, name: str, id_field: str | None = None) -> gpd.Geo
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise RouteFileError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") \
-            from exc
+        raise RouteFileError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     if not text.strip():
         raise RouteFileError(f"{name}: empty file")
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise RouteFileError(f"{name}: malformed JSON at line {exc.lineno} column {exc.colno}: "
-                             f"{exc.msg}") from exc
+        raise RouteFileError(
+            f"{name}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from exc
     if not isinstance(doc, dict) or "type" not in doc:
         got = type(doc).__name__ if not isinstance(doc, dict) else "an object with no 'type'"
-        raise RouteFileError(f"{name}: not GeoJSON: expected a FeatureCollection or Feature "
-                             f"object, got {got}")
+        raise RouteFileError(
+            f"{name}: not GeoJSON: expected a FeatureCollection or Feature object, got {got}"
+        )
     if doc["type"] == "Feature":
         features = [doc]
     elif doc["type"] == "FeatureCollection":
@@ -254,8 +311,10 @@ def _read_geojson(path: Path, name: str, id_field: str | None = None) -> gpd.Geo
             raise RouteFileError(f"{name}: not GeoJSON: FeatureCollection has no 'features' list")
         features = member
     else:
-        raise RouteFileError(f"{name}: not GeoJSON routes: top-level type is {doc['type']!r}, "
-                             "expected 'FeatureCollection' or 'Feature'")
+        raise RouteFileError(
+            f"{name}: not GeoJSON routes: top-level type is {doc['type']!r}, "
+            "expected 'FeatureCollection' or 'Feature'"
+        )
     if not features:
         raise RouteFileError(f"{name}: contains no features")
     crs = _geojson_crs(doc.get("crs"), name)
@@ -296,8 +355,15 @@ def _read_geojson(path: Path, name: str, id_field: str | None = None) -> gpd.Geo
     return gdf
 
 
-_GEOJSON_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon",
-                  "MultiPolygon", "GeometryCollection")
+_GEOJSON_TYPES = (
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
+)
 
 
 def geojson_geometry(gj: Any) -> tuple[shapely.Geometry | None, str | None]:
@@ -312,16 +378,20 @@ def geojson_geometry(gj: Any) -> tuple[shapely.Geometry | None, str | None]:
         return None, f"'geometry' must be an object or null, got {type(gj).__name__}"
     kind = gj.get("type")
     if kind not in _GEOJSON_TYPES:
-        return None, (f"geometry type {kind!r} is not GeoJSON (a route must be a LineString or "
-                      "MultiLineString)")
+        return None, (
+            f"geometry type {kind!r} is not GeoJSON (a route must be a LineString or "
+            "MultiLineString)"
+        )
     if kind not in ("LineString", "MultiLineString"):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 return shapely.geometry.shape(gj), None
         except Exception:  # shapely raises several types; the type is what the user needs
-            return None, f"geometry is a malformed {kind}; a route must be a LineString or " \
-                "MultiLineString"
+            return (
+                None,
+                f"geometry is a malformed {kind}; a route must be a LineString or MultiLineString",
+            )
     coords = gj.get("coordinates")
     if not isinstance(coords, list):
         return None, f"{kind} geometry has no 'coordinates' list"
@@ -338,8 +408,9 @@ def geojson_geometry(gj: Any) -> tuple[shapely.Geometry | None, str | None]:
                 return None, f"{where}position {i} {_shown(pos)}: {bad}"
             xy.append((float(pos[0]), float(pos[1])))
         if len(xy) == 1:
-            return None, (f"{where}a line needs at least two positions, got one "
-                          f"({xy[0][0]!r}, {xy[0][1]!r})")
+            return None, (
+                f"{where}a line needs at least two positions, got one ({xy[0][0]!r}, {xy[0][1]!r})"
+            )
         lines.append(xy)
     with warnings.catch_warnings():
         # Non-finite numbers are reported by the validation, with the feature named.
@@ -388,7 +459,8 @@ def _geojson_crs(member: Any, name: str) -> CRS | None:
     raise RouteFileError(
         f"{name}: declares a {kind} CRS ({crs.to_string()}); GeoJSON (RFC 7946) coordinates "
         "must be WGS84 longitude/latitude; reproject the file to EPSG:4326, or give it as "
-        "GeoPackage or GeoParquet, which georoutes transforms from any CRS")
+        "GeoPackage or GeoParquet, which georoutes transforms from any CRS"
+    )
 
 
 def _read_other(path: Path, name: str) -> gpd.GeoDataFrame:
@@ -397,22 +469,33 @@ def _read_other(path: Path, name: str) -> gpd.GeoDataFrame:
     return gdf
 
 
-def _validated(gdf: gpd.GeoDataFrame, name: str, stem: str | None, id_field: str | None,
-               on_invalid: str, skipped: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+def _validated(
+    gdf: gpd.GeoDataFrame,
+    name: str,
+    stem: str | None,
+    id_field: str | None,
+    on_invalid: str,
+    skipped: list[dict[str, Any]],
+) -> gpd.GeoDataFrame:
     if id_field and id_field != "id" and stem is None:  # a GeoDataFrame given directly
         if id_field not in gdf.columns:
             raise RouteFileError(f"{name}: no column {id_field!r} for the route ids")
         gdf = gdf.drop(columns=[c for c in ("id",) if c in gdf.columns]).rename(
-            columns={id_field: "id"})
-    out = validate_routes(gdf, source=name, id_stem=stem, on_invalid=on_invalid,
-                          skipped=skipped)
+            columns={id_field: "id"}
+        )
+    out = validate_routes(gdf, source=name, id_stem=stem, on_invalid=on_invalid, skipped=skipped)
     out["_source"] = name
     return out
 
 
-def validate_routes(gdf: gpd.GeoDataFrame, *, source: str = "<GeoDataFrame>",
-                    id_stem: str | None = None, on_invalid: str = "raise",
-                    skipped: list[dict[str, Any]] | None = None) -> gpd.GeoDataFrame:
+def validate_routes(
+    gdf: gpd.GeoDataFrame,
+    *,
+    source: str = "<GeoDataFrame>",
+    id_stem: str | None = None,
+    on_invalid: str = "raise",
+    skipped: list[dict[str, Any]] | None = None,
+) -> gpd.GeoDataFrame:
     """Return the routes checked and normalised; raise RouteValidationError listing every problem.
 
     The checks: a unique, non-empty ``id``; LineString/MultiLineString geometry, not empty, with
@@ -433,10 +516,14 @@ def validate_routes(gdf: gpd.GeoDataFrame, *, source: str = "<GeoDataFrame>",
         gdf = gdf.rename_geometry("geometry")
     if "id" not in gdf.columns:
         if id_stem is None:
-            problems.extend(Problem(source, n, None, "missing 'id' property")
-                            for n in range(len(gdf)) if n not in bad_rows)
-            _raise_or_skip(problems or [Problem(source, None, None, "no features")],
-                           on_invalid, skipped)
+            problems.extend(
+                Problem(source, n, None, "missing 'id' property")
+                for n in range(len(gdf))
+                if n not in bad_rows
+            )
+            _raise_or_skip(
+                problems or [Problem(source, None, None, "no features")], on_invalid, skipped
+            )
             return _empty_routes()
         gdf["id"] = None
     made_up = np.zeros(len(gdf), dtype=bool)
@@ -468,11 +555,13 @@ def validate_routes(gdf: gpd.GeoDataFrame, *, source: str = "<GeoDataFrame>",
         except Exception as exc:  # pyproj raises several types
             problems.append(Problem(source, None, None, f"cannot transform from {crs}: {exc}"))
         else:
-            problems.extend(p for n, geom in enumerate(gdf.geometry.values)
-                            for p in _check_ranges(source, n, shown_ids[n], geom,
-                                                   projected_input=False))
+            problems.extend(
+                p
+                for n, geom in enumerate(gdf.geometry.values)
+                for p in _check_ranges(source, n, shown_ids[n], geom, projected_input=False)
+            )
     if problems:
-        problems.sort(key=lambda p: (-1 if p.feature is None else p.feature))
+        problems.sort(key=lambda p: -1 if p.feature is None else p.feature)
         _raise_or_skip(problems, on_invalid, skipped)
         if any(p.feature is None for p in problems):
             return _empty_routes()
@@ -485,8 +574,9 @@ def validate_routes(gdf: gpd.GeoDataFrame, *, source: str = "<GeoDataFrame>",
     gdf["id_made_up"] = made_up
     if "name" not in gdf.columns:
         gdf["name"] = gdf["id"]
-    gdf["name"] = [str(nm) if _present(nm) else rid for nm, rid in zip(gdf["name"], gdf["id"],
-                                                                        strict=True)]
+    gdf["name"] = [
+        str(nm) if _present(nm) else rid for nm, rid in zip(gdf["name"], gdf["id"], strict=True)
+    ]
     if "kind" not in gdf.columns:
         gdf["kind"] = None
     gdf["kind"] = [str(k).strip().lower() if _present(k) else None for k in gdf["kind"]]
@@ -504,18 +594,24 @@ def validate_routes(gdf: gpd.GeoDataFrame, *, source: str = "<GeoDataFrame>",
     return gdf
 
 
-def _raise_or_skip(problems: list[Problem], on_invalid: str,
-                   skipped: list[dict[str, Any]] | None) -> None:
+def _raise_or_skip(
+    problems: list[Problem], on_invalid: str, skipped: list[dict[str, Any]] | None
+) -> None:
     if on_invalid != "skip":
         raise RouteValidationError(problems)
     if skipped is not None:
-        skipped.extend({"source": p.source, "feature": p.feature, "id": p.feature_id,
-                        "reason": p.what} for p in problems)
+        skipped.extend(
+            {"source": p.source, "feature": p.feature, "id": p.feature_id, "reason": p.what}
+            for p in problems
+        )
 
 
 def _empty_routes() -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({"id": pd.Series([], dtype=object)},
-                            geometry=gpd.GeoSeries([], crs="EPSG:4326"), crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        {"id": pd.Series([], dtype=object)},
+        geometry=gpd.GeoSeries([], crs="EPSG:4326"),
+        crs="EPSG:4326",
+    )
 
 
 def _present(value: Any) -> bool:
@@ -561,12 +657,18 @@ def _suspect_geometries(geoms: npt.NDArray[Any], projected_input: bool) -> npt.N
     return suspect
 
 
-def _check_id(source: str, n: int, fid: Any, seen: dict[str, int],
-              shown: Any = None) -> Iterable[Problem]:
+def _check_id(
+    source: str, n: int, fid: Any, seen: dict[str, int], shown: Any = None
+) -> Iterable[Problem]:
     if not _present(fid) or isinstance(fid, (dict, list, bool)):
-        yield Problem(source, n, None if not _present(fid) else fid,
-                      "missing 'id' property" if not _present(fid) else
-                      f"'id' must be a string or a number, got {type(fid).__name__}")
+        yield Problem(
+            source,
+            n,
+            None if not _present(fid) else fid,
+            "missing 'id' property"
+            if not _present(fid)
+            else f"'id' must be a string or a number, got {type(fid).__name__}",
+        )
     else:
         key = _id_text(fid)
         if key in seen:
@@ -575,14 +677,19 @@ def _check_id(source: str, n: int, fid: Any, seen: dict[str, int],
             seen[key] = n
 
 
-def _check_geometry(source: str, n: int, fid: Any, geom: shapely.Geometry | None,
-                    projected_input: bool) -> Iterable[Problem]:
+def _check_geometry(
+    source: str, n: int, fid: Any, geom: shapely.Geometry | None, projected_input: bool
+) -> Iterable[Problem]:
     if geom is None:
         yield Problem(source, n, fid, "no geometry (null)")
         return
     if geom.geom_type not in ("LineString", "MultiLineString"):
-        yield Problem(source, n, fid, f"geometry is {geom.geom_type}; a route must be a "
-                                      "LineString or MultiLineString")
+        yield Problem(
+            source,
+            n,
+            fid,
+            f"geometry is {geom.geom_type}; a route must be a LineString or MultiLineString",
+        )
         return
     if geom.is_empty:
         yield Problem(source, n, fid, "empty geometry (no coordinates)")
@@ -601,8 +708,9 @@ def _check_geometry(source: str, n: int, fid: Any, geom: shapely.Geometry | None
     yield from _check_ranges(source, n, fid, geom, projected_input=projected_input)
 
 
-def _check_ranges(source: str, n: int, fid: Any, geom: shapely.Geometry, *,
-                  projected_input: bool) -> Iterable[Problem]:
+def _check_ranges(
+    source: str, n: int, fid: Any, geom: shapely.Geometry, *, projected_input: bool
+) -> Iterable[Problem]:
     if projected_input:
         return
     xy = shapely.get_coordinates(geom)
@@ -615,16 +723,28 @@ def _check_ranges(source: str, n: int, fid: Any, geom: shapely.Geometry, *,
     i = int(np.flatnonzero(bad_lat | bad_lon)[0])
     shown = f"({lon[i]!r}, {lat[i]!r})"
     if np.abs(xy).max() > 1000.0:
-        yield Problem(source, n, fid, f"coordinate {shown} is not longitude/latitude: the numbers "
-                                      "look projected (metres?) but no CRS is declared; declare "
-                                      "the CRS or reproject to EPSG:4326")
+        yield Problem(
+            source,
+            n,
+            fid,
+            f"coordinate {shown} is not longitude/latitude: the numbers "
+            "look projected (metres?) but no CRS is declared; declare "
+            "the CRS or reproject to EPSG:4326",
+        )
     elif (xy_abs[:, 0] <= 90.0).all() and (xy_abs[:, 1] <= 180.0).all():
-        yield Problem(source, n, fid, f"coordinate {shown} has latitude outside ±90°: the "
-                                      "coordinates look like (lat, lon); give them as "
-                                      "(lon, lat), longitude first")
+        yield Problem(
+            source,
+            n,
+            fid,
+            f"coordinate {shown} has latitude outside ±90°: the "
+            "coordinates look like (lat, lon); give them as "
+            "(lon, lat), longitude first",
+        )
     elif bad_lat.any():
-        yield Problem(source, n, fid, f"coordinate {shown}: latitude {lat[i]!r} is outside "
-                                      "[-90, 90]")
+        yield Problem(
+            source, n, fid, f"coordinate {shown}: latitude {lat[i]!r} is outside [-90, 90]"
+        )
     else:
-        yield Problem(source, n, fid, f"coordinate {shown}: longitude {lon[i]!r} is outside "
-                                      "[-360, 360]")
+        yield Problem(
+            source, n, fid, f"coordinate {shown}: longitude {lon[i]!r} is outside [-360, 360]"
+        )

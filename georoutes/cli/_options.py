@@ -17,6 +17,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -25,11 +27,12 @@ from typing import Any, TypeVar
 import click
 import geopandas as gpd
 
+from .._io import open_atomic
 from ..catalog import builtin_routes
 from ..compare import select
 from ..economics import DEFAULT_TARIFF_USD_PER_TCM_PER_100KM
-from ..errors import GeorouteError
-from ..routes import as_routes
+from ..errors import GeorouteError, feature_label
+from ..routes import as_routes, read_routes
 
 __all__ = [
     "analysis_options",
@@ -68,13 +71,16 @@ def parse_bands(text: str) -> tuple[float, ...]:
     out = []
     for item in items:
         if not item:
-            raise GeorouteError(f"--bands: {text!r} has an empty item; give distances in km "
-                                "separated by single commas, e.g. --bands 10,50,100")
+            raise GeorouteError(
+                f"--bands: {text!r} has an empty item; give distances in km "
+                "separated by single commas, e.g. --bands 10,50,100"
+            )
         try:
             value = float(item)
         except ValueError as exc:
-            raise GeorouteError(f"--bands: {item!r} is not a number of km "
-                                "(give e.g. --bands 10,50,100)") from exc
+            raise GeorouteError(
+                f"--bands: {item!r} is not a number of km (give e.g. --bands 10,50,100)"
+            ) from exc
         if not (value > 0 and value != float("inf")):
             raise GeorouteError(f"--bands: {item!r} must be a positive, finite number of km")
         out.append(value)
@@ -85,78 +91,160 @@ def _bands_callback(ctx: click.Context, param: click.Parameter, value: str) -> t
     return parse_bands(value)
 
 
-def _non_negative(ctx: click.Context, param: click.Parameter,
-                  value: float | None) -> float | None:
+def _non_negative(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
     if value is not None and (not math.isfinite(value) or value < 0):
-        raise GeorouteError(f"--{param.name.replace('_', '-') if param.name else 'value'} must "
-                            f"be a finite number >= 0, got {value!r}")
+        raise GeorouteError(
+            f"--{param.name.replace('_', '-') if param.name else 'value'} must "
+            f"be a finite number >= 0, got {value!r}"
+        )
+    return value
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    ctx.meta[f"georoutes.{param.name}"] = value
     return value
 
 
 def routes_argument(f: F) -> F:
-    """Add the positional ROUTES argument (files; none = the built-in catalog)."""
-    return click.argument("routes", nargs=-1, type=PATH)(f)
+    """Add ROUTES (files, directories, globs; none = the built-in catalog) and how to read them.
+
+    ``--id-field``, ``--skip-invalid`` and ``--skipped FILE`` are read by :func:`load_routes`
+    (they are kept in the click context, not passed to the command function).
+    """
+    return _apply(
+        f,
+        [
+            click.argument("routes", nargs=-1, type=str),
+            click.option(
+                "--id-field",
+                default=None,
+                metavar="NAME",
+                expose_value=False,
+                callback=_remember,
+                help="Property holding each route's id (default 'id'; else the GeoJSON "
+                "id, else the file name).",
+            ),
+            click.option(
+                "--skip-invalid",
+                is_flag=True,
+                expose_value=False,
+                callback=_remember,
+                help="Analyse the valid features, report each skipped one (exit 0).",
+            ),
+            click.option(
+                "--skipped",
+                type=PATH,
+                default=None,
+                expose_value=False,
+                callback=_remember,
+                help="With --skip-invalid: write the skipped features' report (CSV) "
+                "here instead of stderr.",
+            ),
+        ],
+    )
 
 
 def only_option(f: F) -> F:
     """Add ``--only ID`` (repeatable)."""
-    return click.option("--only", multiple=True, metavar="ID",
-                        help="Only these route ids (repeatable).")(f)
+    return click.option(
+        "--only", multiple=True, metavar="ID", help="Only these route ids (repeatable)."
+    )(f)
 
 
 def focus_option(f: F) -> F:
     """Add ``--focus CODE`` (repeatable, default CHN)."""
-    return click.option("--focus", "focus", multiple=True, default=DEFAULT_FOCUS,
-                        show_default=True, metavar="CODE",
-                        help="Focus state code (ISO 3166-1 alpha-3 style); repeat for "
-                             "several.")(f)
+    return click.option(
+        "--focus",
+        "focus",
+        multiple=True,
+        default=DEFAULT_FOCUS,
+        show_default=True,
+        metavar="CODE",
+        help="Focus state code (ISO 3166-1 alpha-3 style); repeat for several.",
+    )(f)
 
 
 def bands_option(f: F) -> F:
     """Add ``--bands`` (km, comma-separated, default 10,50,100), parsed to a tuple of floats."""
-    return click.option("--bands", "bands_km", default=DEFAULT_BANDS, show_default=True,
-                        callback=_bands_callback,
-                        help="Distance bands in km around each focus state, "
-                             "comma-separated.")(f)
+    return click.option(
+        "--bands",
+        "bands_km",
+        default=DEFAULT_BANDS,
+        show_default=True,
+        callback=_bands_callback,
+        help="Distance bands in km around each focus state, comma-separated.",
+    )(f)
 
 
 def boundaries_options(f: F) -> F:
     """Add ``--boundaries`` and ``--code-column``."""
-    return _apply(f, [
-        click.option("--boundaries", default=None,
-                     help="Boundary layer: a shipped layer name or a file path."),
-        click.option("--code-column", default="code", show_default=True,
-                     help="State code column of a --boundaries file."),
-    ])
+    return _apply(
+        f,
+        [
+            click.option(
+                "--boundaries",
+                default=None,
+                help="Boundary layer: a shipped layer name or a file path.",
+            ),
+            click.option(
+                "--code-column",
+                default="code",
+                show_default=True,
+                help="State code column of a --boundaries file.",
+            ),
+        ],
+    )
 
 
 def min_piece_option(f: F) -> F:
     """Add ``--min-piece-km`` (default 0.5)."""
-    return click.option("--min-piece-km", default=0.5, show_default=True, type=float,
-                        help="Runs shorter than this between two runs of another same state "
-                             "are slivers.")(f)
+    return click.option(
+        "--min-piece-km",
+        default=0.5,
+        show_default=True,
+        type=float,
+        help="Runs shorter than this between two runs of another same state are slivers.",
+    )(f)
 
 
 def workers_option(f: F) -> F:
     """Add ``--workers`` (default 1; 0 = one per CPU)."""
-    return click.option("--workers", type=click.IntRange(min=0), default=1, show_default=True,
-                        help="Processes for large route sets (0 = one per CPU; under 500 "
-                             "routes: 1).")(f)
+    return click.option(
+        "--workers",
+        type=click.IntRange(min=0),
+        default=1,
+        show_default=True,
+        help="Processes for large route sets (0 = one per CPU; under 500 routes: 1).",
+    )(f)
 
 
 def economics_options(f: F) -> F:
     """Add ``--volume-bcm`` and ``--tariff`` (finite, >= 0; check them with :func:`tariff_for`)."""
-    return _apply(f, [
-        click.option("--volume-bcm", type=float, default=None, callback=_non_negative,
-                     help="Gas volume (bcm/yr): adds transit fees and capital cost per route."),
-        click.option("--tariff", type=float, default=None, callback=_non_negative,
-                     help="Transit tariff, USD per 1000 m3 per 100 km (with --volume-bcm; "
-                          f"default {DEFAULT_TARIFF_USD_PER_TCM_PER_100KM}).")
-    ])
+    return _apply(
+        f,
+        [
+            click.option(
+                "--volume-bcm",
+                type=float,
+                default=None,
+                callback=_non_negative,
+                help="Gas volume (bcm/yr): adds transit fees and capital cost per route.",
+            ),
+            click.option(
+                "--tariff",
+                type=float,
+                default=None,
+                callback=_non_negative,
+                help="Transit tariff, USD per 1000 m3 per 100 km (with --volume-bcm; "
+                f"default {DEFAULT_TARIFF_USD_PER_TCM_PER_100KM}).",
+            ),
+        ],
+    )
 
 
-def out_option(help_text: str = "Write to this file instead of stdout (never half-written).",
-               ) -> Callable[[F], F]:
+def out_option(
+    help_text: str = "Write to this file instead of stdout (never half-written).",
+) -> Callable[[F], F]:
     """Return the ``--out FILE`` option (default: none, each command says what that means)."""
     return click.option("--out", type=PATH, default=None, help=help_text)
 
@@ -167,21 +255,90 @@ def analysis_options(f: F) -> F:
     ROUTES, --only, --focus, --bands, --boundaries, --code-column, --min-piece-km, --workers,
     --volume-bcm and --tariff.
     """
-    return _apply(f, [routes_argument, only_option, focus_option, bands_option,
-                      boundaries_options, min_piece_option, workers_option, economics_options])
+    return _apply(
+        f,
+        [
+            routes_argument,
+            only_option,
+            focus_option,
+            bands_option,
+            boundaries_options,
+            min_piece_option,
+            workers_option,
+            economics_options,
+        ],
+    )
 
 
 def tariff_for(volume_bcm: float | None, tariff: float | None) -> float:
     """Return the tariff to use; ``--tariff`` without ``--volume-bcm`` is an error."""
     if tariff is not None and volume_bcm is None:
-        raise GeorouteError("--tariff needs --volume-bcm: fees are volume x tariff x km "
-                            "(e.g. --volume-bcm 10 --tariff 2.0)")
+        raise GeorouteError(
+            "--tariff needs --volume-bcm: fees are volume x tariff x km "
+            "(e.g. --volume-bcm 10 --tariff 2.0)"
+        )
     return DEFAULT_TARIFF_USD_PER_TCM_PER_100KM if tariff is None else tariff
 
 
-def load_routes(routes: Sequence[Path], only: Sequence[str] = ()) -> gpd.GeoDataFrame:
-    """Return the validated routes: the given files (or the built-in catalog), ``only`` kept."""
-    frame = as_routes(list(routes) if routes else builtin_routes())
+def load_routes(routes: Sequence[str | Path], only: Sequence[str] = ()) -> gpd.GeoDataFrame:
+    """Return the validated routes: the given inputs (or the built-in catalog), ``only`` kept.
+
+    Inputs are files, directories or glob patterns (see :func:`georoutes.read_routes`). With
+    ``--skip-invalid`` every skipped feature is reported (to stderr, or as CSV to
+    ``--skipped FILE``) with a one-line summary; made-up ids are announced on stderr.
+    """
+    meta = click.get_current_context().meta if click.get_current_context(silent=True) else {}
+    id_field = meta.get("georoutes.id_field")
+    skip = bool(meta.get("georoutes.skip_invalid"))
+    skipped_path = meta.get("georoutes.skipped")
+    if skipped_path is not None and not skip:
+        raise GeorouteError("--skipped needs --skip-invalid")
+    if routes:
+        frame = read_routes(list(routes), id_field=id_field, on_invalid="skip" if skip else "raise")
+        _report_inputs(frame, skipped_path)
+    else:
+        frame = as_routes(builtin_routes())
     if only:
         frame = select(frame, only).reset_index()
     return frame
+
+
+def _report_inputs(frame: gpd.GeoDataFrame, skipped_path: Path | None) -> None:
+    skipped = frame.attrs.get("georoutes_skipped", [])
+    made_up = frame.attrs.get("georoutes_made_up_ids", [])
+    if made_up:
+        shown = ", ".join(made_up[:3]) + (" …" if len(made_up) > 3 else "")
+        click.echo(
+            f"note: {len(made_up)} route id(s) made up from file names ({shown}); "
+            "give --id-field NAME to take them from a property",
+            err=True,
+        )
+    if not skipped:
+        return
+    if skipped_path is not None:
+        buf = io.StringIO()
+        writer = csv.DictWriter(
+            buf, fieldnames=["source", "feature", "id", "reason"], lineterminator="\n"
+        )
+        writer.writeheader()
+        for item in skipped:
+            writer.writerow(
+                {k: "" if item.get(k) is None else item.get(k) for k in writer.fieldnames}
+            )
+        with open_atomic(skipped_path) as f:
+            f.write(buf.getvalue())
+    else:
+        for item in skipped:
+            where = (
+                ""
+                if item["feature"] is None
+                else f"feature {item['feature']} ({feature_label(item['id'])}): "
+            )
+            click.echo(f"skipped: {item['source']}: {where}{item['reason']}", err=True)
+    files = len({item["source"] for item in skipped})
+    target = f"; report in {skipped_path}" if skipped_path is not None else ""
+    click.echo(
+        f"skipped {len(skipped)} invalid feature(s) or file(s) in {files} file(s); "
+        f"analysed {len(frame)} route(s){target}",
+        err=True,
+    )

@@ -45,8 +45,11 @@ def _catalog_extras(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[Sou
     for column in ("sources", "published_length_source"):
         if column in frame.columns:
             for value in frame[column]:
-                keys.extend(str(k) for k in (value if _is_list(value) else [value])
-                            if isinstance(k, str) and k)
+                keys.extend(
+                    str(k)
+                    for k in (value if _is_list(value) else [value])
+                    if isinstance(k, str) and k
+                )
     sources = []
     for key in sorted(set(keys)):
         fact = facts.get(key, {})
@@ -60,61 +63,139 @@ def _catalog_extras(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[Sou
     return places, sources
 
 
-def _analyse(routes: tuple[Path, ...], *, only: Sequence[str], focus: Sequence[str],
-             bands_km: tuple[float, ...], boundaries: str | None, code_column: str,
-             min_piece_km: float, workers: int, volume_bcm: float | None, tariff: float | None,
-             sensitivity: Sequence[str] = ()) -> dict[str, Any]:
+def _analyse(
+    routes: tuple[Path, ...],
+    *,
+    only: Sequence[str],
+    focus: Sequence[str],
+    bands_km: tuple[float, ...],
+    boundaries: str | None,
+    code_column: str,
+    min_piece_km: float,
+    workers: int,
+    volume_bcm: float | None,
+    tariff: float | None,
+    sensitivity: Sequence[str] = (),
+) -> dict[str, Any]:
     """Return everything the map and the report draw, as keyword arguments."""
     tariff_value = tariff_for(volume_bcm, tariff)
     layer = load_boundaries(boundaries, code_column=code_column)
     frame = load_routes(routes, only)
     with status(f"analysing {len(frame):,} route(s)"):
-        analysis = analyze(frame, boundaries=layer, focus=tuple(focus), bands_km=bands_km,
-                           min_piece_km=min_piece_km, sensitivity=tuple(sensitivity),
-                           workers=workers)
+        analysis = analyze(
+            frame,
+            boundaries=layer,
+            focus=tuple(focus),
+            bands_km=bands_km,
+            min_piece_km=min_piece_km,
+            sensitivity=tuple(sensitivity),
+            workers=workers,
+        )
         pieces = transits(frame, boundaries=layer, min_piece_km=min_piece_km)
     if volume_bcm is not None:
-        with_fees, _ = comparison(analysis, volume_bcm_per_year=volume_bcm,
-                                  tariff_usd_per_tcm_per_100km=tariff_value,
-                                  kinds=("pipeline",))
+        with_fees, _ = comparison(
+            analysis,
+            volume_bcm_per_year=volume_bcm,
+            tariff_usd_per_tcm_per_100km=tariff_value,
+            kinds=("pipeline",),
+        )
         with_fees.attrs = analysis.attrs
         analysis = with_fees
     places, sources = _catalog_extras(frame) if not routes else (None, [])
-    return {"analysis": analysis, "routes": frame, "transits": pieces, "boundaries": layer,
-            "places": places, "sources": sources}
+    return {
+        "analysis": analysis,
+        "routes": frame,
+        "transits": pieces,
+        "boundaries": layer,
+        "places": places,
+        "sources": sources,
+    }
 
 
 def _tiles(value: str) -> str | None:
     return None if value.strip().lower() in {"none", "no", "off", ""} else value.strip()
 
 
-_TILES = click.option("--tiles", default="cartodbpositron", show_default=True,
-                      help="Background tiles: a folium/xyzservices name or URL, or 'none' "
-                           "(country outlines are drawn either way).")
+def _assets() -> str:
+    return str(click.get_current_context().meta.get("georoutes.assets") or "inline")
+
+
+def _remember_assets(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    ctx.meta["georoutes.assets"] = value
+    return value
+
+
+_ASSETS = click.option(
+    "--assets",
+    type=click.Choice(["inline", "cdn"]),
+    default="inline",
+    show_default=True,
+    expose_value=False,
+    callback=_remember_assets,
+    help="inline: every script and style inside the file (works offline); cdn: linked from "
+    "the web (smaller files).",
+)
+
+_TILES = click.option(
+    "--tiles",
+    default="cartodbpositron",
+    show_default=True,
+    help="Background tiles: a folium/xyzservices name or URL, or 'none' "
+    "(country outlines are drawn either way).",
+)
 
 
 @click.command("map")
 @analysis_options
 @_TILES
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The HTML map to write (default: maps/routes.html).")
-@click.option("--png", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write a static figure (PNG) of the same content.")
-def map_command(routes: tuple[Path, ...], only: tuple[str, ...], focus: tuple[str, ...],
-                bands_km: tuple[float, ...], boundaries: str | None, code_column: str,
-                min_piece_km: float, workers: int, volume_bcm: float | None,
-                tariff: float | None, tiles: str, out: Path | None, png: Path | None) -> None:
+@_ASSETS
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The HTML map to write (default: maps/routes.html).",
+)
+@click.option(
+    "--png",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write a static figure (PNG) of the same content.",
+)
+def map_command(
+    routes: tuple[Path, ...],
+    only: tuple[str, ...],
+    focus: tuple[str, ...],
+    bands_km: tuple[float, ...],
+    boundaries: str | None,
+    code_column: str,
+    min_piece_km: float,
+    workers: int,
+    volume_bcm: float | None,
+    tariff: float | None,
+    tiles: str,
+    out: Path | None,
+    png: Path | None,
+) -> None:
     """Draw routes on a web map: kinds, pieces by state, crossings, focus state and its bands.
 
     With no ROUTES, maps the built-in catalog.
     """
     out = Path("maps/routes.html") if out is None else out
-    data = _analyse(routes, only=only, focus=focus, bands_km=bands_km, boundaries=boundaries,
-                    code_column=code_column, min_piece_km=min_piece_km, workers=workers,
-                    volume_bcm=volume_bcm, tariff=tariff)
+    data = _analyse(
+        routes,
+        only=only,
+        focus=focus,
+        bands_km=bands_km,
+        boundaries=boundaries,
+        code_column=code_column,
+        min_piece_km=min_piece_km,
+        workers=workers,
+        volume_bcm=volume_bcm,
+        tariff=tariff,
+    )
     data.pop("sources")
     with status("drawing the map"):
-        html = map_html(route_map(**data, tiles=_tiles(tiles))).encode("utf-8")
+        html = map_html(route_map(**data, tiles=_tiles(tiles), assets=_assets())).encode("utf-8")
         figure = None
         if png is not None:
             data.pop("transits")
@@ -129,17 +210,36 @@ def map_command(routes: tuple[Path, ...], only: tuple[str, ...], focus: tuple[st
 @click.command("report")
 @analysis_options
 @_TILES
+@_ASSETS
 @click.option("--title", default="Route comparison", show_default=True, help="Page title.")
-@click.option("--sensitivity", multiple=True,
-              help="Also analyse on this boundary layer and show how every figure moves "
-                   "(default with the composite layer: ne; give 'none' to skip).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The HTML report to write (default: maps/report.html).")
-def report_command(routes: tuple[Path, ...], only: tuple[str, ...], focus: tuple[str, ...],
-                   bands_km: tuple[float, ...], boundaries: str | None, code_column: str,
-                   min_piece_km: float, workers: int, volume_bcm: float | None,
-                   tariff: float | None, tiles: str, title: str, sensitivity: tuple[str, ...],
-                   out: Path | None) -> None:
+@click.option(
+    "--sensitivity",
+    multiple=True,
+    help="Also analyse on this boundary layer and show how every figure moves "
+    "(default with the composite layer: ne; give 'none' to skip).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The HTML report to write (default: maps/report.html).",
+)
+def report_command(
+    routes: tuple[Path, ...],
+    only: tuple[str, ...],
+    focus: tuple[str, ...],
+    bands_km: tuple[float, ...],
+    boundaries: str | None,
+    code_column: str,
+    min_piece_km: float,
+    workers: int,
+    volume_bcm: float | None,
+    tariff: float | None,
+    tiles: str,
+    title: str,
+    sensitivity: tuple[str, ...],
+    out: Path | None,
+) -> None:
     """Write the comparison report: map, sortable table, km-by-state chart, crossings, method.
 
     With no ROUTES, compares the built-in catalog.
@@ -149,12 +249,23 @@ def report_command(routes: tuple[Path, ...], only: tuple[str, ...], focus: tuple
         # The default layer is the composite: show how far Natural Earth would move each figure.
         sensitivity = ("ne",) if boundaries in (None, "composite", "osm-neasia") else ()
     sensitivity = tuple(s for s in sensitivity if s.lower() != "none")
-    data = _analyse(routes, only=only, focus=focus, bands_km=bands_km, boundaries=boundaries,
-                    code_column=code_column, min_piece_km=min_piece_km, workers=workers,
-                    volume_bcm=volume_bcm, tariff=tariff, sensitivity=sensitivity)
+    data = _analyse(
+        routes,
+        only=only,
+        focus=focus,
+        bands_km=bands_km,
+        boundaries=boundaries,
+        code_column=code_column,
+        min_piece_km=min_piece_km,
+        workers=workers,
+        volume_bcm=volume_bcm,
+        tariff=tariff,
+        sensitivity=sensitivity,
+    )
     with status("writing the report"):
         sections = scenario_sections(data["analysis"]) + sensitivity_sections(data["analysis"])
-        html = build_report(**data, tiles=_tiles(tiles), title=title,
-                            extra_sections=sections).encode("utf-8")
+        html = build_report(
+            **data, tiles=_tiles(tiles), title=title, extra_sections=sections, assets=_assets()
+        ).encode("utf-8")
     write_bytes_atomic(out, html)
     click.echo(f"wrote {out} ({len(html) / 1e6:.1f} MB)", err=True)

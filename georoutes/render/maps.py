@@ -364,7 +364,7 @@ def route_map(
     *,
     tiles: str | None = "cartodbpositron",
     height: str = "100%",
-    assets: Assets = "cdn",
+    assets: Assets = "inline",
     **inputs: Unpack[RenderInputs],
 ) -> folium.Map:
     """Return a folium map of analysed routes, their pieces, crossings and focus-state bands.

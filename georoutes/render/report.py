@@ -302,7 +302,7 @@ def build_report(
     sources: Iterable[Source | str] | None = None,
     extra_sections: Sequence[tuple[str, Markup]] | None = None,
     map_height_px: int = 620,
-    assets: Assets = "cdn",
+    assets: Assets = "inline",
     **inputs: Unpack[RenderInputs],
 ) -> str:
     """Return the comparison report as one HTML page.
