@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 import json
+import math
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -29,9 +30,8 @@ import pandas as pd
 from ._data import layer_file, seeds_dir
 from .errors import RouteFileError
 
-__all__ = ["builtin_routes", "catalog", "catalog_paths", "corridor_routes", "corridors", "places",
-           "seed_facts",
-           "sources"]
+__all__ = ["builtin_routes", "catalog", "catalog_paths", "corridor_routes", "corridors",
+           "drawn_vs_published_pct", "places", "published_length_km", "seed_facts", "sources"]
 
 #: Route layers of the catalog, in the order their rows appear.
 ROUTE_FILES = ("pipelines.geojson", "rail.geojson", "shipping.geojson")
@@ -189,3 +189,46 @@ def builtin_routes() -> gpd.GeoDataFrame:
     routes = catalog()
     both = pd.concat([routes, corridor_routes(routes=routes)])
     return gpd.GeoDataFrame(both.reset_index(drop=True), geometry="geometry", crs="EPSG:4326")
+
+
+# How a drawn route's length compares with the length a source publishes for it: lines drawn
+# station to station miss the track's windings (see georoutes.chainage for track km).
+
+
+def published_length_km(value: object) -> float | None:
+    """Return a route's ``published_length_km`` property as km, or None when it has none.
+
+    Missing, non-numeric, NaN and non-positive values all mean "no published length".
+
+    Examples
+    --------
+    >>> published_length_km(9289), published_length_km(None), published_length_km("n/a")
+    (9289.0, None, None)
+    """
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) and number > 0 else None
+
+
+def drawn_vs_published_pct(length_km: float, published_km: float | None) -> float | None:
+    """Return how much longer (+) or shorter (-) the drawn line is than published, in % (0.1).
+
+    Parameters
+    ----------
+    length_km
+        The drawn line's geodesic length, km.
+    published_km
+        The published length, km (None: no published length, so no comparison).
+
+    Examples
+    --------
+    >>> drawn_vs_published_pct(8_800.0, 9_289.0)
+    -5.3
+    >>> drawn_vs_published_pct(100.0, None) is None
+    True
+    """
+    if published_km is None:
+        return None
+    return round(100.0 * (length_km / published_km - 1), 1)

@@ -33,7 +33,7 @@ from pyproj import Geod
 from shapely.geometry import LineString
 
 from ._data import seed_file
-from .errors import GeorouteError
+from .errors import KmPostError
 
 __all__ = [
     "POST_COLUMNS",
@@ -55,17 +55,6 @@ _CANDIDATE_SEGMENTS = 4
 #: Samples per refinement pass along a segment; each pass narrows the bracket 16-fold.
 _SAMPLES = 33
 _PASSES = 6
-
-
-class KmPostError(GeorouteError):
-    """Km posts are unusable: unreadable file, unknown place, off the line, not monotone...
-
-    ``problems`` holds one line per problem; the message lists all of them.
-    """
-
-    def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("\n".join(self.problems))
 
 
 # --------------------------------------------------------------------------- reading

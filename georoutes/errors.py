@@ -101,6 +101,17 @@ def unknown_code_message(code: object, valid: Iterable[str], *, what: str = "sta
     )
 
 
+class KmPostError(GeorouteError):
+    """Km posts are unusable: unreadable file, unknown place, off the line, not monotone...
+
+    ``problems`` holds one line per problem; the message lists all of them.
+    """
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(self.problems))
+
+
 # Errors of the network builders (georoutes.networks), which re-exports them.
 
 
@@ -120,4 +131,4 @@ class NetworkDataError(GeorouteError):
     """Network data cannot be read or holds no usable network (e.g. no railway ways)."""
 
 
-__all__ += ["NetworkDataError", "NoRouteError", "PassageError", "PlaceError"]
+__all__ += ["KmPostError", "NetworkDataError", "NoRouteError", "PassageError", "PlaceError"]

@@ -14,8 +14,7 @@ from rich.text import Text
 
 from ..analyze import analyze
 from ..boundaries import load_boundaries
-from ..catalog import builtin_routes
-from ..networks import drawn_vs_published_pct, published_length_km
+from ..catalog import builtin_routes, drawn_vs_published_pct, published_length_km
 from ._options import boundaries_options, out_option
 from ._output import emit, render, status, terminal_width
 

@@ -19,9 +19,9 @@ measured the same way. The errors live in :mod:`georoutes.errors` and are re-exp
 
 from __future__ import annotations
 
+from ..catalog import drawn_vs_published_pct, published_length_km
 from ..errors import NetworkDataError, NoRouteError, PassageError, PlaceError
 from ._locations import Location, ResolvedLocation, resolve_location
-from ._published import drawn_vs_published_pct, published_length_km
 from .rail import DEFAULT_RAILWAY, RAIL_TAGS, rail_graph, rail_route, rail_routes, trace_rail
 from .sea import PASSAGES, Passage, find_passage, sea_route
 
