@@ -1,88 +1,21 @@
-"""Tests of georoutes.compare (rank, group, select, add_economics, the seed scenario) and of the
-``georoutes scenario`` command."""
+"""Tests of georoutes.compare: rank, group, select, add_economics, comparison."""
 
 from __future__ import annotations
 
 import math
-import os
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from _tables import _exposure, make_analysis
-from click.testing import CliRunner
+from _tables import SEED
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import georoutes
 from georoutes import compare
-from georoutes._cli_scenario import scenario_command
-from georoutes.compare import add_economics, group, rank, seed_scenario, select, write_scenario
+from georoutes.compare import add_economics, group, rank, select
 from georoutes.errors import GeorouteError
 
 NAN = math.nan
-
-
-
-
-SEED_ROWS = [
-    {
-        "id": "pipeline-rus-prk-kor-2011",
-        "states": ["RUS", "PRK", "KOR"],
-        "km_by_state": {"RUS": 20.0, "PRK": 700.0, "KOR": 380.0},
-        "exposure": _exposure(0.0, 5.0, 30.0, 80.0, 2.0),
-    },
-    {
-        "id": "pipeline-rus-chn-kor",
-        "states": ["RUS", "CHN", "PRK", "KOR"],
-        "km_by_state": {"RUS": 100.0, "CHN": 900.0, "PRK": 600.0, "KOR": 300.0},
-        "offshore_km": 100.0,
-        "exposure": _exposure(900.0, 950.0, 1000.0, 1100.0, 0.0),
-    },
-    {
-        "id": "pipeline-east-sea",
-        "states": ["RUS", "KOR"],
-        "km_by_state": {"RUS": 50.0, "KOR": 50.0},
-        "offshore_km": 900.0,
-        "exposure": _exposure(0.0, 0.0, 0.0, 0.0, 150.0),
-    },
-    {
-        "id": "corridor-busan-europe-tsr",
-        "kind": "railway",
-        "states": ["KOR", "PRK", "RUS", "BLR", "POL", "DEU"],
-        "km_by_state": {
-            "KOR": 300.0,
-            "PRK": 800.0,
-            "RUS": 9000.0,
-            "BLR": 600.0,
-            "POL": 200.0,
-            "DEU": 100.0,
-        },
-    },
-    {
-        "id": "corridor-busan-europe-china",
-        "kind": "railway",
-        "states": ["KOR", "PRK", "CHN", "MNG", "RUS", "BLR", "POL", "DEU"],
-        "km_by_state": {
-            "KOR": 300.0,
-            "PRK": 400.0,
-            "CHN": 1500.0,
-            "MNG": 1100.0,
-            "RUS": 5000.0,
-            "BLR": 600.0,
-            "POL": 200.0,
-            "DEU": 100.0,
-        },
-    },
-    {
-        "id": "corridor-busan-europe-sea",
-        "kind": "shipping",
-        "states": ["KOR", "NLD"],
-        "km_by_state": {"KOR": 5.0, "NLD": 5.0},
-        "offshore_km": 19990.0,
-    },
-]
-SEED = make_analysis(SEED_ROWS)
 
 
 def flat_of(analysis: pd.DataFrame) -> pd.DataFrame:
@@ -219,6 +152,14 @@ def test_select_on_flat_with_id_column():
     assert list(select(flat, ["pipeline-east-sea"]).index) == ["pipeline-east-sea"]
 
 
+def test_rank_float_noise_is_a_tie():
+    f = frame([395.0404941992154, 395.0404941992149, 1.0], ids=list("abc"))
+    r = rank(f, "x")
+    assert list(r.index) == ["c", "a", "b"]
+    assert r["rank"].tolist() == [1, 2, 2]
+    assert rank(frame([1.0, 1.0 + 1e-9]), "x")["rank"].tolist() == [1, 2]  # real differences
+
+
 # -- add_economics ------------------------------------------------------------------------------
 
 
@@ -242,11 +183,14 @@ def test_add_economics_to_a_flat_table():
     assert ranked["rank"].isna().sum() == 3  # non-pipelines last, unranked
 
 
-def test_add_economics_reads_states_and_km_from_the_flat_table():
+def test_add_economics_on_the_analysis_equals_the_flat_table_with_its_analysis():
+    # The flat table is never read back into states and km: the analysis is flattened once.
     flat = flat_of(SEED)
-    from_flat = add_economics(flat, volume_bcm_per_year=10, kinds=("pipeline",))
+    from_analysis = add_economics(SEED, volume_bcm_per_year=10, kinds=("pipeline",))
     with_analysis = add_economics(flat, analysis=SEED, volume_bcm_per_year=10, kinds=("pipeline",))
-    pd.testing.assert_frame_equal(from_flat, with_analysis)
+    pd.testing.assert_frame_equal(from_analysis, with_analysis)
+    with pytest.raises(GeorouteError, match="analysis="):
+        add_economics(flat, volume_bcm_per_year=10, kinds=("pipeline",))
 
 
 def test_add_economics_flat_table_without_states_needs_the_analysis():
@@ -264,204 +208,6 @@ def test_add_economics_from_the_analysis_uses_flatten():
     )
     assert "capex_usd" in out.columns
     assert out.attrs["economics"]["tariff_usd_per_tcm_per_100km"] == 2.0
-
-
-# -- seed scenario ------------------------------------------------------------------------------
-
-
-def test_seed_scenario_pipelines_ranked_by_exposure_then_transit_states():
-    tables = seed_scenario(SEED)
-    assert set(tables) == {
-        "pipelines",
-        "transit_fees",
-        "calibration",
-        "capex",
-        "capex_check",
-        "corridors",
-    }
-    pipes = tables["pipelines"]
-    assert list(pipes.index) == [
-        "pipeline-east-sea",
-        "pipeline-rus-prk-kor-2011",
-        "pipeline-rus-chn-kor",
-    ]
-    assert pipes.at["pipeline-rus-chn-kor", "exposure.CHN.within_km.50"] == 1000.0
-    assert pipes.at["pipeline-rus-chn-kor", "transit_states_count"] == 2
-    assert pipes.at["pipeline-rus-chn-kor", "transit_fees_total"] == pytest.approx(300e6)
-    assert any("pipeline-east-sea" in a for a in pipes.attrs["answers"])
-
-
-def test_seed_scenario_transit_fees_per_state():
-    fees = seed_scenario(SEED, volume_bcm_per_year=10, tariff_usd_per_tcm_per_100km=2.0)[
-        "transit_fees"
-    ]
-    got = {
-        (i, s): f
-        for i, s, f in zip(fees.index, fees["state"], fees["fee_usd_per_year"], strict=True)
-    }
-    assert got == pytest.approx(
-        {
-            ("pipeline-rus-prk-kor-2011", "PRK"): 140e6,
-            ("pipeline-rus-chn-kor", "CHN"): 180e6,
-            ("pipeline-rus-chn-kor", "PRK"): 120e6,
-        }
-    )
-
-
-def test_seed_scenario_calibration_and_capex():
-    tables = seed_scenario(SEED)
-    cal = tables["calibration"]
-    assert cal.at["calibrated", "fee_usd_per_year"] == pytest.approx(100e6, rel=1e-12)
-    assert cal.attrs["note"] == ""
-    assert tables["capex"].at["pipeline-rus-prk-kor-2011", "capex_usd"] == pytest.approx(
-        1100 * 2.34e6
-    )
-    assert "kogas-vostok-2011" in tables["capex_check"].index
-
-
-def test_seed_scenario_corridors():
-    corridors = seed_scenario(SEED)["corridors"]
-    assert list(corridors.index) == [
-        "corridor-busan-europe-tsr",
-        "corridor-busan-europe-china",
-        "corridor-busan-europe-sea",
-    ]
-    china = corridors.loc["corridor-busan-europe-china"]
-    assert china["km_by_state.RUS"] == 5000.0
-    assert china["km_by_state.CHN"] == 1500.0
-    assert china["other_states_km"] == pytest.approx(300 + 400 + 1100 + 600 + 200 + 100)
-    assert corridors.at["corridor-busan-europe-sea", "offshore_km"] == 19990.0
-    assert "corridor-busan-europe-middle" in corridors.attrs["note"]
-
-
-def test_seed_scenario_degrades_without_corridors_or_seed_pipeline():
-    pipes_only = SEED.loc[["pipeline-rus-chn-kor", "pipeline-east-sea"]]
-    tables = seed_scenario(pipes_only)
-    assert tables["corridors"].empty
-    assert "corridors" in tables["corridors"].attrs["note"]
-    assert "corridor-busan-europe-tsr" in tables["corridors"].attrs["note"]
-    assert tables["calibration"].empty
-    assert "pipeline-rus-prk-kor-2011" in tables["calibration"].attrs["note"]
-    text = compare.scenario_markdown(tables)
-    assert "> Note:" in text
-
-
-def test_seed_scenario_without_china_exposure_says_so():
-    no_focus = SEED.copy()
-    no_focus["exposure"] = [{} for _ in range(len(no_focus))]
-    tables = seed_scenario(no_focus)
-    assert "focus" in tables["pipelines"].attrs["note"]
-    assert len(tables["pipelines"]) == 3
-
-
-def test_write_scenario_writes_markdown_and_csv(tmp_path):
-    out = tmp_path / "report"
-    paths = write_scenario(out, seed_scenario(SEED))
-    names = sorted(p.name for p in paths)
-    assert names == sorted(
-        [
-            "scenario.md",
-            "scenario-pipelines.csv",
-            "scenario-transit-fees.csv",
-            "scenario-calibration.csv",
-            "scenario-capex.csv",
-            "scenario-capex-check.csv",
-            "scenario-corridors.csv",
-        ]
-    )
-    assert sorted(os.listdir(out)) == names  # no temporary files left
-    text = (out / "scenario.md").read_text(encoding="utf-8")
-    assert "| pipeline-rus-prk-kor-2011 |" in text
-    assert "140.0" in text  # $M/yr to the DPRK at $2
-    csv = pd.read_csv(out / "scenario-transit-fees.csv")
-    assert csv["fee_usd_per_year"].sum() == pytest.approx(440e6)
-
-
-def test_write_scenario_into_a_file_is_an_error_and_writes_nothing(tmp_path):
-    target = tmp_path / "a-file"
-    target.write_text("keep")
-    with pytest.raises(GeorouteError):
-        write_scenario(target, seed_scenario(SEED))
-    assert target.read_text() == "keep"
-
-
-def test_atomic_write_leaves_nothing_when_a_file_fails(tmp_path):
-    good = tmp_path / "one.md"
-    bad = tmp_path / "missing-dir" / "two.csv"
-    with pytest.raises(FileNotFoundError):
-        compare._write_atomic({good: "x", bad: "y"})
-    assert list(tmp_path.iterdir()) == []
-
-
-# -- the command line ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def seed_catalog(monkeypatch):
-    monkeypatch.setattr(compare, "seed_analysis", lambda: SEED)
-
-
-def test_cli_scenario_seed_prints_and_writes(tmp_path, seed_catalog):
-    result = CliRunner().invoke(
-        scenario_command,
-        ["seed", "--out", str(tmp_path / "out"), "--volume-bcm", "10", "--tariff", "2.0"],
-    )
-    assert result.exit_code == 0, result.output
-    assert "pipeline-rus-prk-kor-2011" in result.stdout
-    assert "PRK earns $140.0M/yr" in result.stdout
-    assert (tmp_path / "out" / "scenario.md").is_file()
-    assert (tmp_path / "out" / "scenario-corridors.csv").is_file()
-
-
-def test_cli_volume_and_tariff_change_the_fees(tmp_path, seed_catalog):
-    result = CliRunner().invoke(
-        scenario_command,
-        ["seed", "--out", str(tmp_path), "--volume-bcm", "5", "--tariff", "1", "--quiet"],
-    )
-    assert result.exit_code == 0, result.output
-    fees = pd.read_csv(tmp_path / "scenario-transit-fees.csv")
-    assert fees.loc[fees["id"] == "pipeline-rus-prk-kor-2011", "fee_usd_per_year"].item() == (
-        pytest.approx(5e6 * 1.0 * 7.0)
-    )
-
-
-@pytest.mark.parametrize("args", [["--volume-bcm", "-1"], ["--tariff", "nan"]])
-def test_cli_bad_numbers_exit_2_with_one_error_line(tmp_path, seed_catalog, args):
-    result = CliRunner().invoke(scenario_command, ["seed", "--out", str(tmp_path / "o"), *args])
-    assert result.exit_code == 2
-    assert result.stderr.startswith("error: ")
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert not (tmp_path / "o").exists()
-
-
-def test_cli_output_path_is_a_file(tmp_path, seed_catalog):
-    target = tmp_path / "file"
-    target.write_text("keep")
-    result = CliRunner().invoke(scenario_command, ["seed", "--out", str(target)])
-    assert result.exit_code == 2
-    assert result.stderr.startswith("error: ")
-    assert "Traceback" not in result.output
-    assert target.read_text() == "keep"
-
-
-def test_cli_end_to_end_on_the_catalog(tmp_path):
-    from georoutes._data import layers_dir
-
-    shipped = "".join(p.read_text(encoding="utf-8") for p in (layers_dir() / "routes").glob("*"))
-    if "pipeline-rus-prk-kor-2011" not in shipped:
-        pytest.skip("the route catalog does not hold the seed pipeline yet")
-    result = CliRunner().invoke(scenario_command, ["seed", "--out", str(tmp_path), "--quiet"])
-    assert result.exit_code == 0, result.output + str(result.stderr)
-    pipes = pd.read_csv(tmp_path / "scenario-pipelines.csv").set_index("id")
-    assert "pipeline-rus-prk-kor-2011" in pipes.index
-    seed = pipes.loc["pipeline-rus-prk-kor-2011"]
-    assert seed["transit_states_count"] == 1
-    # The seed's line is ~1,100 km (reported); the DPRK earns $100M-200M at $2 and 10 bcm/yr.
-    assert 900 < seed["length_km"] < 1_400
-    cal = pd.read_csv(tmp_path / "scenario-calibration.csv").set_index("case")
-    assert 100e6 < cal.at["model", "fee_usd_per_year"] < 200e6
-    assert cal.at["calibrated", "fee_usd_per_year"] == pytest.approx(100e6, rel=1e-9)
-    assert Path(tmp_path / "scenario.md").read_text(encoding="utf-8").count("## ") == 6
 
 
 # -- comparison (what `georoutes compare` wires) ---------------------------------------------
@@ -497,21 +243,19 @@ def test_comparison_group_without_rank_and_without_economics():
     assert "rank" not in nested.columns
 
 
-def test_rank_float_noise_is_a_tie():
-    f = frame([395.0404941992154, 395.0404941992149, 1.0], ids=list("abc"))
-    r = rank(f, "x")
-    assert list(r.index) == ["c", "a", "b"]
-    assert r["rank"].tolist() == [1, 2, 2]
-    assert rank(frame([1.0, 1.0 + 1e-9]), "x")["rank"].tolist() == [1, 2]  # real differences
+# -- names that moved to georoutes.scenario ---------------------------------------------------
 
 
-def test_seed_scenario_pipeline_options_end_in_korea():
-    other = make_analysis(
-        [{"id": "pipeline-power-of-siberia", "states": ["RUS", "CHN"],
-          "km_by_state": {"RUS": 2000.0, "CHN": 1.0}}]
-    )  # fmt: skip
-    tables = seed_scenario(pd.concat([SEED, other]))
-    assert "pipeline-power-of-siberia" not in tables["pipelines"].index
-    assert "pipeline-power-of-siberia" in tables["pipelines"].attrs["note"]
-    explicit = seed_scenario(pd.concat([SEED, other]), pipeline_ids=["pipeline-power-of-siberia"])
-    assert list(explicit["pipelines"].index) == ["pipeline-power-of-siberia"]
+def test_seed_names_still_import_from_compare():
+    from georoutes import scenario
+    from georoutes.compare import _cell, _label, seed_analysis, seed_scenario, write_scenario
+
+    assert seed_scenario is scenario.seed_scenario
+    assert seed_analysis is scenario.seed_analysis
+    assert write_scenario is scenario.write_scenario
+    assert _cell is scenario.cell_text
+    assert _label is scenario.column_label
+    assert compare.SEED_CORRIDOR_IDS == scenario.SEED_CORRIDOR_IDS
+    assert compare.economics.DEFAULT_TARIFF_USD_PER_TCM_PER_100KM == 2.0  # the CLI reads it
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        compare.nothing  # noqa: B018

@@ -1,4 +1,4 @@
-"""Tests of georoutes.economics: fee arithmetic, exemptions, capex, calibration, assumptions."""
+"""Tests of georoutes.economics: fee arithmetic, exemptions, capex, the defaults, invariants."""
 
 from __future__ import annotations
 
@@ -11,12 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from georoutes import economics
+from georoutes.assumptions import load_assumptions
 from georoutes.economics import (
-    calibrate_tariff,
-    calibration_table,
+    applies_to,
     capex,
+    check_analysis,
     economics_table,
-    load_assumptions,
+    km_by_state_of,
+    states_of,
     transit_fee_breakdown,
     transit_fees,
 )
@@ -234,63 +236,46 @@ def test_capex_rate_validation():
         capex(ONE_TRANSIT.assign(offshore_km=0.0), offshore_usd_per_km=-5)
 
 
-# -- calibration --------------------------------------------------------------------------------
+# -- the cell accessors and checks compare and scenario use ---------------------------------
 
 
-def test_calibrated_tariff_reproduces_the_seed_fee_exactly():
-    tariff = calibrate_tariff(SEED)
-    assert tariff == pytest.approx(100e6 / (10e6 * 7.0), rel=1e-12)
-    fee = transit_fees(SEED, volume_bcm_per_year=10, tariff_usd_per_tcm_per_100km=tariff)
-    assert fee.at["pipeline-rus-prk-kor-2011", "PRK"] == pytest.approx(100e6, rel=1e-12)
-
-
-@given(
-    km=st.floats(1.0, 5_000.0),
-    target=st.floats(1e3, 1e10),
-    volume=st.floats(0.1, 100.0),
-)
-@settings(max_examples=50, deadline=None)
-def test_calibration_is_the_inverse_of_the_fee(km, target, volume):
-    a = make_analysis(
+def test_cell_accessors_and_applies_to():
+    assert states_of(["RUS", "PRK"]) == ["RUS", "PRK"]
+    assert states_of(math.nan) == []
+    assert km_by_state_of({"PRK": 1}) == {"PRK": 1.0}
+    assert km_by_state_of(None) == {}
+    a = pd.concat(
         [
-            {
-                "id": "p",
-                "states": ["RUS", "PRK", "KOR"],
-                "km_by_state": {"RUS": 1.0, "PRK": km, "KOR": 1.0},
-            }
+            ONE_TRANSIT,
+            make_analysis(
+                [{"id": "x", "kind": "railway", "states": ["KOR"], "km_by_state": {"KOR": 1.0}}]
+            ),
         ]
     )
-    tariff = calibrate_tariff(
-        a, route_id="p", target_usd_per_year=target, volume_bcm_per_year=volume
-    )
-    fee = transit_fees(a, volume_bcm_per_year=volume, tariff_usd_per_tcm_per_100km=tariff)
-    assert fee.at["p", "PRK"] == pytest.approx(target, rel=1e-9)
+    assert applies_to(a, ("pipeline",)).tolist() == [True, False]
+    assert applies_to(a, "railway").tolist() == [False, True]
+    assert applies_to(a, None).tolist() == [True, True]
+    with pytest.raises(GeorouteError, match="route ids must be unique"):
+        check_analysis(pd.concat([ONE_TRANSIT, ONE_TRANSIT]), ["states"])
 
 
-def test_calibration_errors_name_the_problem():
-    with pytest.raises(GeorouteError, match="did you mean pipeline-rus-prk-kor-2011"):
-        calibrate_tariff(SEED, route_id="pipeline-rus-prk-kor-2012")
-    with pytest.raises(GeorouteError, match="no km in 'CHN'"):
-        calibrate_tariff(SEED, state="CHN")
+@pytest.mark.parametrize(
+    ("name", "module"),
+    [
+        ("SEED_PIPELINE_ID", "georoutes.scenario"),
+        ("calibration_table", "georoutes.scenario"),
+        ("calibrate_tariff", "georoutes.calibration"),
+        ("capex_check", "georoutes.calibration"),
+    ],
+)
+def test_moved_names_still_work_with_a_deprecation_warning(name, module):
+    with pytest.warns(DeprecationWarning, match=module):
+        assert getattr(economics, name) is not None
+    with pytest.raises(AttributeError):
+        economics.no_such_name  # noqa: B018
 
 
-def test_calibration_table_rows_and_figures():
-    table = calibration_table(SEED)
-    assert list(table.index[:4]) == ["model", "seed-2011", "kogas-2018", "calibrated"]
-    assert table.at["model", "fee_usd_per_year"] == pytest.approx(140e6)
-    assert table.at["seed-2011", "fee_usd_per_year"] == pytest.approx(100e6)
-    assert table.at["seed-2011", "tariff_usd_per_tcm_per_100km"] == pytest.approx(
-        1.428571, rel=1e-6
-    )
-    assert table.at["kogas-2018", "fee_usd_per_year"] == pytest.approx(159e6)
-    assert table.at["kogas-2018", "fee_usd_per_year_high"] == pytest.approx(195e6)
-    assert table.at["calibrated", "fee_usd_per_year"] == pytest.approx(100e6, rel=1e-12)
-    assert table.at["belarus-2010", "fee_usd_per_year"] == pytest.approx(10e6 * 1.88 * 7.0)
-    assert "ukraine-2006" not in table.index  # unconfirmed figures are not used
-    assert all(table["source"].str.len() > 0)
-
-
-# -- the assumptions file -------------------------------------------------------------------
+# -- the defaults -----------------------------------------------------------------------------
 
 
 def test_code_defaults_match_seeds_file():
@@ -311,46 +296,7 @@ def test_code_defaults_match_seeds_file():
     )
     assert capex_by_id[d["onshore_capex"]]["setting"] == "onshore"
     assert capex_by_id[d["offshore_capex"]]["setting"] == "offshore"
-    assert d["seed_pipeline_route_id"] == economics.SEED_PIPELINE_ID
-    seed = {f["id"]: f for f in a["fee_estimate"]}["seed-2011"]
-    assert calibrate_tariff.__kwdefaults__["target_usd_per_year"] == seed["fee_usd_per_year"]
-    assert calibrate_tariff.__kwdefaults__["volume_bcm_per_year"] == seed["volume_bcm_per_year"]
-
-
-def test_every_used_figure_is_confirmed_and_sourced():
-    a = load_assumptions()
-    defaults = a["defaults"]
-    for table in ("tariff", "fee_estimate", "capex_per_km", "project_cost"):
-        for entry in a[table]:
-            assert isinstance(entry.get("confirmed"), bool), entry["id"]
-            assert entry.get("note"), entry["id"]
-            if entry["confirmed"]:
-                assert entry["sources"], entry["id"]
-                for source in entry["sources"]:
-                    assert source.get("url") or source.get("document"), entry["id"]
-                    assert source.get("says"), entry["id"]
-    used = {defaults["tariff"], defaults["onshore_capex"], defaults["offshore_capex"]}
-    confirmed = {e["id"] for t in ("tariff", "capex_per_km") for e in a[t] if e["confirmed"]}
-    assert used <= confirmed
-
-
-def test_derived_per_km_figures_match_their_derivation():
-    capex_by_id = {c["id"]: c for c in load_assumptions()["capex_per_km"]}
-    assert capex_by_id["blue-stream-subsea"]["value_usd_per_km"] == pytest.approx(
-        1.7e9 / 396, rel=1e-3
-    )
-    assert capex_by_id["blue-stream-onshore"]["value_usd_per_km"] == pytest.approx(
-        1.5e9 / 817, rel=1e-3
-    )
-    assert capex_by_id["kogas-vostok-2011"]["value_usd_per_km"] == pytest.approx(
-        2.5e9 / 1100, rel=1e-6
-    )
-
-
-def test_load_assumptions_returns_a_copy():
-    a = load_assumptions()
-    a["defaults"]["tariff"] = "changed"
-    assert load_assumptions()["defaults"]["tariff"] == "kogas-2018-basis"
+    # The seed's own figures (its pipeline id, fee, volume): tests/test_scenario.py.
 
 
 # -- invariants ---------------------------------------------------------------------------------
