@@ -188,20 +188,26 @@ class _Chunks:
 
 def _chunks(runs: RouteRuns) -> _Chunks:
     seg = runs.seg
-    local = seg.g0 - seg.offset_m[seg.route]
+    local = seg.start_m - seg.offset_m[seg.route]
     bucket = np.floor(local / _CHUNK_M).astype(np.int64)
-    new = np.ones(seg.g0.size, dtype=bool)
-    new[1:] = ((seg.route[1:] != seg.route[:-1]) | (seg.piece[1:] != seg.piece[:-1])
-               | (bucket[1:] != bucket[:-1]))
+    new = np.ones(seg.start_m.size, dtype=bool)
+    new[1:] = (
+        (seg.route[1:] != seg.route[:-1])
+        | (seg.piece[1:] != seg.piece[:-1])
+        | (bucket[1:] != bucket[:-1])
+    )
     first = np.flatnonzero(new)
-    stop = np.r_[first[1:], seg.g0.size]
+    stop = np.r_[first[1:], seg.start_m.size]
     return _Chunks(
-        route=seg.route[first], start=seg.g0[first],
-        stop=seg.g0[stop - 1] + seg.len_m[stop - 1], seg_first=first, seg_stop=stop,
-        minx=np.minimum.reduceat(np.minimum(seg.x0, seg.x1), first),
-        miny=np.minimum.reduceat(np.minimum(seg.y0, seg.y1), first),
-        maxx=np.maximum.reduceat(np.maximum(seg.x0, seg.x1), first),
-        maxy=np.maximum.reduceat(np.maximum(seg.y0, seg.y1), first),
+        route=seg.route[first],
+        start=seg.start_m[first],
+        stop=seg.start_m[stop - 1] + seg.len_m[stop - 1],
+        seg_first=first,
+        seg_stop=stop,
+        minx=np.minimum.reduceat(np.minimum(seg.lon0, seg.lon1), first),
+        miny=np.minimum.reduceat(np.minimum(seg.lat0, seg.lat1), first),
+        maxx=np.maximum.reduceat(np.maximum(seg.lon0, seg.lon1), first),
+        maxy=np.maximum.reduceat(np.maximum(seg.lat0, seg.lat1), first),
     )
 
 
@@ -402,7 +408,7 @@ def route_exposure(runs: RouteRuns, index: BoundaryIndex, focus: list[str],
     """
     n_routes = runs.seg.length_m.size
     out: list[dict[str, dict[str, Any]]] = [{} for _ in range(n_routes)]
-    if runs.seg.g0.size == 0:
+    if runs.seg.start_m.size == 0:
         return out
     ch = _chunks(runs)
     for code in focus:
@@ -412,8 +418,11 @@ def route_exposure(runs: RouteRuns, index: BoundaryIndex, focus: list[str],
         if missing.size:
             nearest[missing] = _far_nearest(runs, ch, index, state, missing)
         inside_m = np.zeros(n_routes)
-        np.add.at(inside_m, runs.route[runs.state == state],
-                  (runs.stop - runs.start)[runs.state == state])
+        np.add.at(
+            inside_m,
+            runs.route[runs.state == state],
+            (runs.stop_m - runs.start_m)[runs.state == state],
+        )
         for r in range(n_routes):
             inside = inside_m[r] / 1000.0
             bands = {}
@@ -478,8 +487,8 @@ def _exposure_one(runs: RouteRuns, ch: _Chunks, edges: _FocusEdges, state: int,
         # left rather than drop it.)
         small = (length <= _SETTLE_KM) | (step == _MAX_HALVINGS)
         # An interval lying in one stretch of the focus state's territory is wholly within.
-        run_a = np.searchsorted(runs.start, a, side="right")
-        run_b = np.searchsorted(runs.start, b, side="left")
+        run_a = np.searchsorted(runs.start_m, a, side="right")
+        run_b = np.searchsorted(runs.start_m, b, side="left")
         whole = (run_a == run_b) & (da == 0) & (db == 0)
         hi = np.where(whole, 0.0, hi)
         undecided = np.zeros(a.size, dtype=bool)
@@ -558,8 +567,11 @@ def _eval(runs: RouteRuns, ch: _Chunks, pos: FloatArray, chunk_of: IntArray,
     Inside the focus state the distance is 0 and the nearest point is the point itself.
     """
     seg = runs.seg
-    seg_ids = np.clip(np.searchsorted(seg.g0, pos, side="right") - 1, ch.seg_first[chunk_of],
-                      ch.seg_stop[chunk_of] - 1)
+    seg_ids = np.clip(
+        np.searchsorted(seg.start_m, pos, side="right") - 1,
+        ch.seg_first[chunk_of],
+        ch.seg_stop[chunk_of] - 1,
+    )
     lon, lat = seg.point_on(seg_ids, pos)
     p = _ecef(lon, lat)
     inside = runs.state_at(pos, seg.route[seg_ids]) == state
@@ -596,9 +608,10 @@ def _far_nearest(runs: RouteRuns, ch: _Chunks, index: BoundaryIndex, state: int,
     first, last = ch.seg_first[which], ch.seg_stop[which] - 1
     lev = np.zeros(which.size, dtype=np.int64)
 
-    def measure(pos: FloatArray, level: IntArray, lo: IntArray, hi: IntArray
-                ) -> tuple[FloatArray, FloatArray]:
-        seg_of = np.clip(np.searchsorted(seg.g0, pos, side="right") - 1, lo, hi)
+    def measure(
+        pos: FloatArray, level: IntArray, lo: IntArray, hi: IntArray
+    ) -> tuple[FloatArray, FloatArray]:
+        seg_of = np.clip(np.searchsorted(seg.start_m, pos, side="right") - 1, lo, hi)
         p = _ecef(*seg.point_on(seg_of, pos))
         d = np.empty(pos.size)
         for k in np.unique(level):
@@ -687,8 +700,9 @@ def _geodesic_polish(seg: Any, edges: _FocusEdges, pos: FloatArray, seg_range: I
     out = arc_km.copy()
     if ok.size == 0:
         return out
-    idx = np.clip(np.searchsorted(seg.g0, pos[ok], side="right") - 1, seg_range[ok, 0],
-                  seg_range[ok, 1])
+    idx = np.clip(
+        np.searchsorted(seg.start_m, pos[ok], side="right") - 1, seg_range[ok, 0], seg_range[ok, 1]
+    )
     lon, lat = seg.point_on(idx, pos[ok])
     p = _ecef(lon, lat)
     near = np.full(p.shape, np.nan)

@@ -19,8 +19,9 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
-from .boundaries import BoundaryIndex, boundary_index
+from .boundaries import BoundaryIndex, boundary_index, load_boundaries
 from .geodesy import DensifiedFlat, densify_flat, densify_parts, split_antimeridian
+from .routes import as_routes
 
 __all__ = ["RouteRuns", "Segments", "crossings", "route_runs", "route_segments", "summarise_routes",
            "transits"]
@@ -28,7 +29,8 @@ __all__ = ["RouteRuns", "Segments", "crossings", "route_runs", "route_segments",
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
-_RUN = 4  # route segments per STRtree query box
+_RUN = 16  # route segments per STRtree query box, at most ...
+_RUN_DEG = 0.4  # ... spanning about this much lon/lat path (degrees)
 
 #: Offshore gaps shorter than this (km) between two states are numerical, not sea.
 _GAP_EPS_KM = 1e-6
@@ -38,17 +40,17 @@ _GAP_EPS_KM = 1e-6
 class Segments:
     """All densified segments of a batch of routes, in (lon, lat) wrapped into [-180, 180].
 
-    ``g0`` is the segment's start as a *global* position in metres: routes are laid end to end
-    (route ``r`` starts at ``offset_m[r]``) so one sorted array addresses every route.
+    ``start_m`` is each segment's start as a *global* position in metres: routes are laid end
+    to end (route ``r`` starts at ``offset_m[r]``) so one sorted array addresses every route.
     """
 
     route: IntArray
     piece: IntArray  # index of the antimeridian piece within the route (for chunking)
-    x0: FloatArray
-    y0: FloatArray
-    x1: FloatArray
-    y1: FloatArray
-    g0: FloatArray
+    lon0: FloatArray
+    lat0: FloatArray
+    lon1: FloatArray
+    lat1: FloatArray
+    start_m: FloatArray
     len_m: FloatArray
     offset_m: FloatArray  # start of each route, global metres
     length_m: FloatArray  # length of each route, metres
@@ -58,22 +60,23 @@ class Segments:
     def point_on(self, seg_idx: IntArray, pos: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Return (lon, lat) of global positions ``pos`` on the given segments."""
         with np.errstate(invalid="ignore", divide="ignore"):
-            t = np.where(self.len_m[seg_idx] > 0,
-                         (pos - self.g0[seg_idx]) / self.len_m[seg_idx], 0.0)
+            t = np.where(
+                self.len_m[seg_idx] > 0, (pos - self.start_m[seg_idx]) / self.len_m[seg_idx], 0.0
+            )
         t = np.clip(t, 0.0, 1.0)
-        lon = self.x0[seg_idx] + t * (self.x1[seg_idx] - self.x0[seg_idx])
-        lat = self.y0[seg_idx] + t * (self.y1[seg_idx] - self.y0[seg_idx])
+        lon = self.lon0[seg_idx] + t * (self.lon1[seg_idx] - self.lon0[seg_idx])
+        lat = self.lat0[seg_idx] + t * (self.lat1[seg_idx] - self.lat0[seg_idx])
         return lon, lat
 
     def point_at(self, pos: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Return (lon, lat) of global positions ``pos`` (metres), on the densified line."""
-        idx = np.searchsorted(self.g0, pos, side="right") - 1
-        idx = np.clip(idx, 0, self.g0.size - 1)
+        idx = np.searchsorted(self.start_m, pos, side="right") - 1
+        idx = np.clip(idx, 0, self.start_m.size - 1)
         with np.errstate(invalid="ignore", divide="ignore"):
-            t = np.where(self.len_m[idx] > 0, (pos - self.g0[idx]) / self.len_m[idx], 0.0)
+            t = np.where(self.len_m[idx] > 0, (pos - self.start_m[idx]) / self.len_m[idx], 0.0)
         t = np.clip(t, 0.0, 1.0)
-        lon = self.x0[idx] + t * (self.x1[idx] - self.x0[idx])
-        lat = self.y0[idx] + t * (self.y1[idx] - self.y0[idx])
+        lon = self.lon0[idx] + t * (self.lon1[idx] - self.lon0[idx])
+        lat = self.lat0[idx] + t * (self.lat1[idx] - self.lat0[idx])
         return lon, lat
 
 
@@ -100,16 +103,23 @@ def _segments_flat(routes: gpd.GeoDataFrame, flat: DensifiedFlat, owner: IntArra
     # segment starts exactly at its offset).
     cum = np.concatenate([[0.0], np.cumsum(flat.seg_m)])
     first_seg = np.searchsorted(route, np.arange(n_routes)) if n_routes else np.zeros(0, int)
-    g0 = offset_m[route] + (cum[:-1] - cum[first_seg[route]]) if i.size else np.zeros(0)
+    start_m = offset_m[route] + (cum[:-1] - cum[first_seg[route]]) if i.size else np.zeros(0)
     # Pieces: the parts of a route, numbered from 0 within it.
     first_part_of_route = np.searchsorted(owner, np.arange(n_routes))
     piece = seg_part - first_part_of_route[route]
     new_part = np.r_[True, seg_part[1:] != seg_part[:-1]] if i.size else np.zeros(0, bool)
     return Segments(
-        route=route.astype(np.int64), piece=piece.astype(np.int64),
-        x0=flat.lon[i], y0=flat.lat[i], x1=flat.lon[i + 1], y1=flat.lat[i + 1],
-        g0=g0, len_m=flat.seg_m.astype(float), offset_m=offset_m, length_m=length_m,
-        part_starts=g0[new_part].astype(float),
+        route=route.astype(np.int64),
+        piece=piece.astype(np.int64),
+        lon0=flat.lon[i],
+        lat0=flat.lat[i],
+        lon1=flat.lon[i + 1],
+        lat1=flat.lat[i + 1],
+        start_m=start_m,
+        len_m=flat.seg_m.astype(float),
+        offset_m=offset_m,
+        length_m=length_m,
+        part_starts=start_m[new_part].astype(float),
         ids=[str(x) for x in routes["id"]] if "id" in routes else [str(x) for x in routes.index],
     )
 
@@ -126,8 +136,9 @@ def _segments_by_part(routes: gpd.GeoDataFrame) -> Segments:
             lats.append(xy[:, 1])
             owner.append(r)
     parts = densify_parts(lons, lats)
-    cols: dict[str, list[Any]] = {k: [] for k in ("route", "piece", "x0", "y0", "x1", "y1",
-                                                   "g0", "len")}
+    cols: dict[str, list[Any]] = {
+        k: [] for k in ("route", "piece", "lon0", "lat0", "lon1", "lat1", "start_m", "len")
+    }
     n_routes = len(routes)
     length_m = np.zeros(n_routes)
     for part, r in zip(parts, owner, strict=True):
@@ -152,11 +163,11 @@ def _segments_by_part(routes: gpd.GeoDataFrame) -> Segments:
             seg_len = np.diff(pos)
             cols["route"].append(np.full(seg_len.size, r))
             cols["piece"].append(np.full(seg_len.size, piece_counter[r]))
-            cols["x0"].append(plon[:-1])
-            cols["y0"].append(plat[:-1])
-            cols["x1"].append(plon[1:])
-            cols["y1"].append(plat[1:])
-            cols["g0"].append(cursor[r] + pos[:-1])
+            cols["lon0"].append(plon[:-1])
+            cols["lat0"].append(plat[:-1])
+            cols["lon1"].append(plon[1:])
+            cols["lat1"].append(plat[1:])
+            cols["start_m"].append(cursor[r] + pos[:-1])
             cols["len"].append(seg_len)
             piece_counter[r] += 1
         cursor[r] += cum[-1]
@@ -165,9 +176,16 @@ def _segments_by_part(routes: gpd.GeoDataFrame) -> Segments:
         return np.concatenate(cols[key]).astype(dtype) if cols[key] else np.zeros(0, dtype=dtype)
 
     return Segments(
-        route=cat("route", np.int64), piece=cat("piece", np.int64),
-        x0=cat("x0", float), y0=cat("y0", float), x1=cat("x1", float), y1=cat("y1", float),
-        g0=cat("g0", float), len_m=cat("len", float), offset_m=offset_m, length_m=length_m,
+        route=cat("route", np.int64),
+        piece=cat("piece", np.int64),
+        lon0=cat("lon0", float),
+        lat0=cat("lat0", float),
+        lon1=cat("lon1", float),
+        lat1=cat("lat1", float),
+        start_m=cat("start_m", float),
+        len_m=cat("len", float),
+        offset_m=offset_m,
+        length_m=length_m,
         part_starts=np.asarray(part_starts, dtype=float),
         ids=[str(i) for i in routes["id"]] if "id" in routes else [str(i) for i in routes.index],
     )
@@ -175,47 +193,66 @@ def _segments_by_part(routes: gpd.GeoDataFrame) -> Segments:
 
 def _cut_positions(seg: Segments, index: BoundaryIndex) -> FloatArray:
     """Return global positions (metres) where segments cross any boundary edge."""
-    n = seg.x0.size
+    n = seg.lon0.size
     if n == 0:
         return np.zeros(0)
     # Boxes over runs of consecutive segments (a run never spans two routes' gaps: boxes are
-    # only a filter, exact tests follow).
-    starts = np.arange(0, n, _RUN)
-    minx = np.minimum.reduceat(np.minimum(seg.x0, seg.x1), starts)
-    maxx = np.maximum.reduceat(np.maximum(seg.x0, seg.x1), starts)
-    miny = np.minimum.reduceat(np.minimum(seg.y0, seg.y1), starts)
-    maxy = np.maximum.reduceat(np.maximum(seg.y0, seg.y1), starts)
+    # only a filter, exact tests follow). A run holds up to _RUN segments and ends once it
+    # spans _RUN_DEG of lon/lat path, so short segments share a box and long ones get their own.
+    step = np.abs(seg.lon1 - seg.lon0) + np.abs(seg.lat1 - seg.lat0)
+    bucket = np.floor(np.cumsum(step) / _RUN_DEG)
+    new = np.ones(n, dtype=bool)
+    new[1:] = bucket[1:] != bucket[:-1]
+    first = np.flatnonzero(new)
+    # Cap each run at _RUN segments.
+    size = np.diff(np.r_[first, n])
+    extra = (size - 1) // _RUN
+    if extra.any():
+        first = np.sort(np.r_[first, np.repeat(first, extra) + _RUN * _ragged_arange(extra) + _RUN])
+    minx = np.minimum.reduceat(np.minimum(seg.lon0, seg.lon1), first)
+    maxx = np.maximum.reduceat(np.maximum(seg.lon0, seg.lon1), first)
+    miny = np.minimum.reduceat(np.minimum(seg.lat0, seg.lat1), first)
+    maxy = np.maximum.reduceat(np.maximum(seg.lat0, seg.lat1), first)
     boxes = shapely.box(minx, miny, maxx, maxy)
+    stops = np.r_[first[1:], n]
     # Batches of segment runs bound the memory of the pair arrays below.
-    found = [_cut_batch(seg, index, starts, boxes, lo, min(lo + 4_000, starts.size))
-             for lo in range(0, starts.size, 4_000)]
+    found = [
+        _cut_batch(seg, index, first, stops, boxes, lo, min(lo + 4_000, first.size))
+        for lo in range(0, first.size, 4_000)
+    ]
     return np.unique(np.concatenate(found)) if found else np.zeros(0)
 
 
-def _cut_batch(seg: Segments, index: BoundaryIndex, starts: IntArray,
-               boxes: npt.NDArray[Any], lo: int, hi: int) -> FloatArray:
-    n = seg.x0.size
+def _cut_batch(
+    seg: Segments,
+    index: BoundaryIndex,
+    starts: IntArray,
+    stops: IntArray,
+    boxes: npt.NDArray[Any],
+    lo: int,
+    hi: int,
+) -> FloatArray:
     qi, ei = index.edge_tree.query(boxes[lo:hi])
     qi = qi + lo
     if qi.size == 0:
         return np.zeros(0)
     # Expand (segment run, edge run) pairs to (segment, edge run) pairs, bbox-filtered.
-    k = np.arange(_RUN)
-    s_idx = (starts[qi][:, None] + k[None, :]).ravel()
-    e_run = np.repeat(ei, _RUN)
-    ok = s_idx < n
-    s_idx, e_run = s_idx[ok], e_run[ok]
-    ok = ((np.minimum(seg.x0[s_idx], seg.x1[s_idx]) <= index.run_maxx[e_run])
-          & (np.maximum(seg.x0[s_idx], seg.x1[s_idx]) >= index.run_minx[e_run])
-          & (np.minimum(seg.y0[s_idx], seg.y1[s_idx]) <= index.run_maxy[e_run])
-          & (np.maximum(seg.y0[s_idx], seg.y1[s_idx]) >= index.run_miny[e_run]))
+    run_len = stops[qi] - starts[qi]
+    s_idx = np.repeat(starts[qi], run_len) + _ragged_arange(run_len)
+    e_run = np.repeat(ei, run_len)
+    ok = (
+        (np.minimum(seg.lon0[s_idx], seg.lon1[s_idx]) <= index.run_maxx[e_run])
+        & (np.maximum(seg.lon0[s_idx], seg.lon1[s_idx]) >= index.run_minx[e_run])
+        & (np.minimum(seg.lat0[s_idx], seg.lat1[s_idx]) <= index.run_maxy[e_run])
+        & (np.maximum(seg.lat0[s_idx], seg.lat1[s_idx]) >= index.run_miny[e_run])
+    )
     s_idx, e_run = s_idx[ok], e_run[ok]
     # Expand to (segment, edge) pairs.
     run_len = index.run_stop[e_run] - index.run_start[e_run]
     s_rep = np.repeat(s_idx, run_len)
     e_idx = np.repeat(index.run_start[e_run], run_len) + _ragged_arange(run_len)
-    px, py = seg.x0[s_rep], seg.y0[s_rep]
-    rx, ry = seg.x1[s_rep] - px, seg.y1[s_rep] - py
+    px, py = seg.lon0[s_rep], seg.lat0[s_rep]
+    rx, ry = seg.lon1[s_rep] - px, seg.lat1[s_rep] - py
     qx, qy = index.ex0[e_idx], index.ey0[e_idx]
     sx, sy = index.ex1[e_idx] - qx, index.ey1[e_idx] - qy
     denom = rx * sy - ry * sx
@@ -224,7 +261,7 @@ def _cut_batch(seg: Segments, index: BoundaryIndex, starts: IntArray,
         u = ((qx - px) * ry - (qy - py) * rx) / denom
     hit = (denom != 0) & (t >= 0) & (t <= 1) & (u >= 0) & (u <= 1)
     s_hit, t_hit = s_rep[hit], t[hit]
-    return np.asarray(seg.g0[s_hit] + t_hit * seg.len_m[s_hit], dtype=float)
+    return np.asarray(seg.start_m[s_hit] + t_hit * seg.len_m[s_hit], dtype=float)
 
 
 def _ragged_arange(counts: IntArray) -> IntArray:
@@ -245,8 +282,8 @@ class RouteRuns:
 
     seg: Segments
     route: IntArray
-    start: FloatArray
-    stop: FloatArray
+    start_m: FloatArray
+    stop_m: FloatArray
     state: IntArray
     codes: npt.NDArray[np.str_]
 
@@ -256,7 +293,9 @@ class RouteRuns:
         A position shared by the end of one route and the start of the next belongs to the
         latter unless ``route`` says which route each position is on.
         """
-        idx = np.clip(np.searchsorted(self.start, pos, side="right") - 1, 0, self.start.size - 1)
+        idx = np.clip(
+            np.searchsorted(self.start_m, pos, side="right") - 1, 0, self.start_m.size - 1
+        )
         if route is not None:
             idx = np.where((self.route[idx] != route) & (idx > 0), idx - 1, idx)
         return self.state[idx]
@@ -279,8 +318,9 @@ def route_runs(routes: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame) -> RouteR
     start, stop, route = start[keep], stop[keep], route[keep]
     mx, my = seg.point_at((start + stop) / 2.0)
     state = index.locate(mx, my)
-    return RouteRuns(seg=seg, route=route, start=start, stop=stop, state=state,
-                     codes=index.codes)
+    return RouteRuns(
+        seg=seg, route=route, start_m=start, stop_m=stop, state=state, codes=index.codes
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -307,8 +347,8 @@ def _merged_runs(runs: RouteRuns, r: int) -> list[_Run]:
     out: list[_Run] = []
     for i in sel:
         code = None if runs.state[i] < 0 else str(runs.codes[runs.state[i]])
-        a = (runs.start[i] - base) / 1000.0
-        b = (runs.stop[i] - base) / 1000.0
+        a = (runs.start_m[i] - base) / 1000.0
+        b = (runs.stop_m[i] - base) / 1000.0
         if out and out[-1].state == code:
             out[-1] = _Run(code, out[-1].start_km, b)
         else:
@@ -393,7 +433,7 @@ def _summarise_route(runs: RouteRuns, r: int, *, min_piece_km: float) -> dict[st
 
 
 def _piece_geometry(seg: Segments, a: float, b: float) -> shapely.Geometry:
-    sel = np.flatnonzero((seg.g0 < b) & (seg.g0 + seg.len_m > a))
+    sel = np.flatnonzero((seg.start_m < b) & (seg.start_m + seg.len_m > a))
     if sel.size == 0:
         lon, lat = seg.point_at(np.array([a, b]))
         return shapely.linestrings(np.column_stack([lon, lat]))
@@ -401,14 +441,24 @@ def _piece_geometry(seg: Segments, a: float, b: float) -> shapely.Geometry:
     cur: list[tuple[float, float]] = []
     last_piece = -1
     for i in sel:
-        s0 = max(a, seg.g0[i])
-        s1 = min(b, seg.g0[i] + seg.len_m[i])
-        t0 = (s0 - seg.g0[i]) / seg.len_m[i] if seg.len_m[i] > 0 else 0.0
-        t1 = (s1 - seg.g0[i]) / seg.len_m[i] if seg.len_m[i] > 0 else 1.0
-        p0 = (seg.x0[i] + t0 * (seg.x1[i] - seg.x0[i]), seg.y0[i] + t0 * (seg.y1[i] - seg.y0[i]))
-        p1 = (seg.x0[i] + t1 * (seg.x1[i] - seg.x0[i]), seg.y0[i] + t1 * (seg.y1[i] - seg.y0[i]))
-        if (seg.piece[i] != last_piece or not cur
-                or abs(cur[-1][0] - p0[0]) > 1e-9 or abs(cur[-1][1] - p0[1]) > 1e-9):
+        s0 = max(a, seg.start_m[i])
+        s1 = min(b, seg.start_m[i] + seg.len_m[i])
+        t0 = (s0 - seg.start_m[i]) / seg.len_m[i] if seg.len_m[i] > 0 else 0.0
+        t1 = (s1 - seg.start_m[i]) / seg.len_m[i] if seg.len_m[i] > 0 else 1.0
+        p0 = (
+            seg.lon0[i] + t0 * (seg.lon1[i] - seg.lon0[i]),
+            seg.lat0[i] + t0 * (seg.lat1[i] - seg.lat0[i]),
+        )
+        p1 = (
+            seg.lon0[i] + t1 * (seg.lon1[i] - seg.lon0[i]),
+            seg.lat0[i] + t1 * (seg.lat1[i] - seg.lat0[i]),
+        )
+        if (
+            seg.piece[i] != last_piece
+            or not cur
+            or abs(cur[-1][0] - p0[0]) > 1e-9
+            or abs(cur[-1][1] - p0[1]) > 1e-9
+        ):
             if len(cur) >= 2:
                 lines.append(cur)
             cur = [p0]
@@ -421,8 +471,17 @@ def _piece_geometry(seg: Segments, a: float, b: float) -> shapely.Geometry:
     return shapely.MultiLineString(lines)
 
 
-def transits(routes: gpd.GeoDataFrame, *, boundaries: gpd.GeoDataFrame | None = None,
-             min_piece_km: float = 0.5) -> gpd.GeoDataFrame:
+def _routes_and_layer(routes: Any, boundaries: Any) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    layer = boundaries if isinstance(boundaries, gpd.GeoDataFrame) else load_boundaries(boundaries)
+    return as_routes(routes), layer
+
+
+def transits(
+    routes: gpd.GeoDataFrame,
+    *,
+    boundaries: gpd.GeoDataFrame | None = None,
+    min_piece_km: float = 0.5,
+) -> gpd.GeoDataFrame:
     """Return one row per piece of each route inside one state (or offshore).
 
     Columns: ``route_id``, ``seq`` (0-based along the route), ``state`` (code, or None offshore),
@@ -430,9 +489,7 @@ def transits(routes: gpd.GeoDataFrame, *, boundaries: gpd.GeoDataFrame | None = 
     ±180°). Pieces are exact (no sliver is absorbed); ``min_piece_km`` is accepted for symmetry
     with :func:`georoutes.analyze` and flags pieces shorter than it in the ``short`` column.
     """
-    from .analyze import _prepare  # avoid an import cycle
-
-    routes, boundaries = _prepare(routes, boundaries)
+    routes, boundaries = _routes_and_layer(routes, boundaries)
     runs = route_runs(routes, boundaries)
     rows: list[dict[str, Any]] = []
     for r, rid in enumerate(runs.seg.ids):
@@ -457,9 +514,7 @@ def crossings(routes: gpd.GeoDataFrame, *, boundaries: gpd.GeoDataFrame | None =
     the route from its start), ``lon``, ``lat`` and ``geometry``. Slivers shorter than
     ``min_piece_km`` are absorbed first, as in :func:`georoutes.analyze`.
     """
-    from .analyze import _prepare
-
-    routes, boundaries = _prepare(routes, boundaries)
+    routes, boundaries = _routes_and_layer(routes, boundaries)
     runs = route_runs(routes, boundaries)
     rows: list[dict[str, Any]] = []
     for rid, summary in zip(runs.seg.ids, summarise_routes(runs, min_piece_km=min_piece_km),

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from georoutes import geodesy
 from georoutes.geodesy import GEOD, densify, densify_parts, split_antimeridian, unwrap_lon
 
 
@@ -58,3 +59,55 @@ def test_antimeridian_unwrap_and_split():
     assert unwrap_lon([170.0, -170.0]).tolist() == [170.0, 190.0]
     pieces = split_antimeridian([170.0, 190.0], [60.0, 61.0])
     assert [p[0].tolist() for p in pieces] == [[170.0, 180.0], [-180.0, -170.0]]
+
+
+def _random_short_segments(seed: int, n: int, max_m: float, max_lat: float):
+    rng = np.random.default_rng(seed)
+    lat0 = rng.uniform(-max_lat, max_lat, n)
+    lon0 = rng.uniform(-180.0, 180.0, n)
+    dist = np.exp(rng.uniform(np.log(1.0), np.log(max_m), n))
+    lon1, lat1, _ = GEOD.fwd(lon0, lat0, rng.uniform(-180.0, 180.0, n), dist)
+    lon1 = lon0 + ((np.asarray(lon1) - lon0 + 180.0) % 360.0 - 180.0)
+    return lon0, lat0, lon1, np.asarray(lat1)
+
+
+def test_closed_form_lengths_match_pyproj_and_the_deviation_bound_holds():
+    # Segments the closed form clears must be measured as pyproj measures them (to round-off
+    # of the inputs) and really lie within the tolerance that lets them go uncut.
+    lon0, lat0, lon1, lat1 = _random_short_segments(11, 40_000, 25_000.0, 88.0)
+    lon = np.column_stack([lon0, lon1]).ravel()
+    lat = np.column_stack([lat0, lat1]).ravel()
+    s = np.arange(0, lon.size, 2)
+    length, cleared = geodesy._short_segments(lon, lat, s, geodesy.DENSIFY_TOLERANCE_M)
+    az, _, dist = GEOD.inv(lon0, lat0, lon1, lat1)
+    short = dist <= geodesy._SHORT_M * 0.999
+    assert np.all(np.abs(length - dist)[short] <= 1e-11 * dist[short] + 2e-8)
+    assert cleared.mean() > 0.3  # most short segments need no pyproj call
+    assert not cleared[dist > geodesy._SHORT_M * 1.001].any()
+    mlon, mlat, _ = GEOD.fwd(lon0, lat0, az, np.asarray(dist) / 2.0)
+    _, _, gap = GEOD.inv(mlon, mlat, (lon0 + lon1) / 2.0, (lat0 + lat1) / 2.0)
+    # Cleared: the midpoint gap is below what one piece may have (tolerance / 1.2**2), with a
+    # margin: the bound is >= 2.5 times the largest gap sampled.
+    assert np.all(np.asarray(gap)[cleared] * 2.5 <= geodesy.DENSIFY_TOLERANCE_M / 1.44)
+
+
+@pytest.mark.parametrize("tolerance_m", [5.0, 0.5])
+def test_densify_flat_equals_the_all_pyproj_path(tolerance_m):
+    # Clearing segments in closed form changes nothing: the same vertices and segments as
+    # measuring every segment with pyproj (forced here by clearing none).
+    lon0, lat0, lon1, lat1 = _random_short_segments(12, 3_000, 80_000.0, 80.0)
+    lon = np.column_stack([lon0, lon1]).ravel()
+    lat = np.column_stack([lat0, lat1]).ravel()
+    part = np.repeat(np.arange(lon0.size), 2)
+    fast = geodesy.densify_flat(lon, lat, part, tolerance_m=tolerance_m)
+    real = geodesy._short_segments
+    try:
+        geodesy._short_segments = lambda *a: (real(*a)[0], np.zeros(len(a[2]), dtype=bool))
+        slow = geodesy.densify_flat(lon, lat, part, tolerance_m=tolerance_m)
+    finally:
+        geodesy._short_segments = real
+    assert np.array_equal(fast.vertex_part, slow.vertex_part)
+    assert np.array_equal(fast.seg_start, slow.seg_start)
+    np.testing.assert_allclose(fast.lon, slow.lon, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(fast.lat, slow.lat, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(fast.seg_m, slow.seg_m, rtol=1e-11, atol=2e-8)
