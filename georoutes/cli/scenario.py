@@ -1,6 +1,6 @@
 """``georoutes scenario``: print and write the seed scenario's comparison tables.
 
-The command only formats what :func:`georoutes.compare.seed_scenario` returns.
+The command only formats what :func:`georoutes.scenario.seed_scenario` returns.
 """
 
 from __future__ import annotations
@@ -12,23 +12,25 @@ import pandas as pd
 from rich.table import Table
 from rich.text import Text
 
-# Through georoutes.compare, which forwards the seed-scenario names to georoutes.scenario on
-# first use (being split out of it); looked up when the command runs, not at import.
-from .. import compare
+from ..scenario import (
+    SEED_VOLUME_BCM_PER_YEAR,
+    cell_text,
+    column_label,
+    seed_analysis,
+    seed_scenario,
+    write_scenario,
+)
 from ._options import economics_options, tariff_for
 from ._output import render, status
 
-__all__ = ["SEED_VOLUME_BCM_PER_YEAR", "scenario_command"]
-
-#: The seed scenario's volume: the 2011 Russia-DPRK summit's 10 bcm/yr of gas.
-SEED_VOLUME_BCM_PER_YEAR = 10.0
+__all__ = ["scenario_command"]
 
 
 def _rich_table(name: str, table: pd.DataFrame) -> Table:
     # The terminal shows the figures; names and source URLs are in the Markdown and CSV files.
     table = table.drop(columns=[c for c in ("name", "source") if c in table.columns])
     out = Table(title=table.attrs.get("title", name), title_justify="left", show_lines=False)
-    label, cell = compare._label, compare._cell
+    label, cell = column_label, cell_text
     out.add_column("id", overflow="fold")
     for column in table.columns:
         numeric = pd.api.types.is_numeric_dtype(table[column])
@@ -71,9 +73,9 @@ def scenario_command(name: str, volume_bcm: float | None, tariff: float | None, 
     """
     volume = SEED_VOLUME_BCM_PER_YEAR if volume_bcm is None else volume_bcm
     with status("analysing the seed scenario"):
-        tables = compare.seed_scenario(compare.seed_analysis(), volume_bcm_per_year=volume,
-                                       tariff_usd_per_tcm_per_100km=tariff_for(volume, tariff))
-    written = compare.write_scenario(out_dir, tables)
+        tables = seed_scenario(seed_analysis(), volume_bcm_per_year=volume,
+                               tariff_usd_per_tcm_per_100km=tariff_for(volume, tariff))
+    written = write_scenario(out_dir, tables)
     if not quiet:
         click.echo(_printed(tables), nl=False)
     click.echo(f"wrote {len(written)} files: " + ", ".join(str(p) for p in written))

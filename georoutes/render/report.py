@@ -41,6 +41,7 @@ from georoutes.render._scene import (
     scene_layer,
 )
 from georoutes.render.maps import map_html, route_map
+from georoutes.scenario import seed_scenario
 
 __all__ = [
     "SOURCE_COLUMNS",
@@ -408,12 +409,11 @@ def scenario_sections(analysis: pd.DataFrame) -> list[tuple[str, Markup]]:
     Returns
     -------
     list of (str, markupsafe.Markup)
-        ``(title, body)`` per non-empty table of :func:`georoutes.compare.seed_scenario` (fees,
+        ``(title, body)`` per non-empty table of :func:`georoutes.scenario.seed_scenario` (fees,
         costs and exposure of the pipeline options; km by Russia / China / others / sea for
         the Busan → Europe corridors); only rendered here, every cell escaped by pandas.
     """
     # imported here: the scenario module is the seed's, and imports most of the package
-    from georoutes.compare import seed_scenario
 
     try:
         tables = seed_scenario(analysis)
