@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .boundaries import boundary_index, check_codes, load_boundaries
+from .chainage import km_by_state_track, offshore_track_km, track_km
 from .errors import GeorouteError
 from .exposure import route_exposure
 from .routes import RoutesInput, as_routes
@@ -209,11 +210,18 @@ def analyze(routes: RoutesInput | Sequence[RoutesInput], *,
         summaries, expo = _analyze_rows(*job)
     rows = []
     names, kinds = gdf["name"].tolist(), gdf["kind"].tolist()
+    gap_states = [summary.pop("_gap_states", []) for summary in summaries]
+    pieces = [summary.pop("_runs", []) for summary in summaries]
     for r, summary in enumerate(summaries):
         rows.append({"name": names[r], "kind": kinds[r], **summary, "exposure": expo[r]})
     frame = pd.DataFrame(rows, index=pd.Index(gdf["id"].tolist(), name="id"), columns=COLUMNS)
     for column, values in _passed_through(gdf).items():
         frame[column] = values
+    if "gaps" in frame:
+        frame["gaps"] = [_with_states(g, st) for g, st in zip(frame["gaps"], gap_states,
+                                                               strict=True)]
+    if "km_posts" in gdf and gdf["calibrated"].astype(bool).any():
+        _add_track_km(frame, gdf, pieces)
     frame.attrs = {
         "boundaries": _layer_meta(layer),
         "focus": focus_codes,
@@ -240,9 +248,57 @@ def analyze(routes: RoutesInput | Sequence[RoutesInput], *,
 
 
 #: Route-table columns analyze() reports itself (or that are not route properties).
-_NOT_PASSED = {"id", "name", "kind", "geometry", "id_made_up", *COLUMNS}
+_NOT_PASSED = {"id", "name", "kind", "geometry", "id_made_up", "calibrated", "km_posts",
+               "track_km", "drawn_km", "chainage_reversed", "chainage_coverage", *COLUMNS}
 #: Multi-part topology columns of read_routes, passed through when any route has parts.
 _TOPOLOGY = ("topology", "gaps", "overlap_km")
+
+
+def _add_track_km(frame: pd.DataFrame, gdf: gpd.GeoDataFrame,
+                  pieces: list[list[tuple[str | None, float, float]]]) -> None:
+    """Add the chainage figures of calibrated routes (track km from published km posts).
+
+    ``calibrated``; ``track_km`` (the route's length by its km posts); ``km_by_state_track``
+    and ``offshore_track_km`` (they add up to ``track_km``); each crossing's ``track_km``;
+    ``km_posts`` (the posts used). Uncalibrated routes have ``calibrated`` False and NaN / None
+    in the others: their figures are the drawn ones.
+    """
+    calibrated = gdf["calibrated"].astype(bool).tolist()
+    posts_col = gdf["km_posts"].tolist()
+    total, by_state, offshore, posts_used = [], [], [], []
+    for r, (ok, posts) in enumerate(zip(calibrated, posts_col, strict=True)):
+        if not ok:
+            total.append(math.nan)
+            by_state.append(None)
+            offshore.append(math.nan)
+            posts_used.append([])
+            continue
+        length = float(frame["length_km"].iloc[r])
+        ends = track_km(posts, [0.0, length])
+        total.append(float(ends[1] - ends[0]))
+        by_state.append(km_by_state_track(pieces[r], posts))
+        offshore.append(offshore_track_km(pieces[r], posts))
+        posts_used.append([{k: p.get(k) for k in ("place", "drawn_km", "track_km", "source")}
+                           for p in posts])
+        crossings = frame["crossings"].iloc[r]
+        if crossings:
+            at = track_km(posts, [x["km"] for x in crossings]) - ends[0]
+            for x, value in zip(crossings, at.tolist(), strict=True):
+                x["track_km"] = value
+    frame["calibrated"] = calibrated
+    frame["track_km"] = total
+    frame["km_by_state_track"] = by_state
+    frame["offshore_track_km"] = offshore
+    frame["km_posts"] = posts_used
+
+
+def _with_states(gaps: list[dict[str, Any]], states: list[dict[str, Any]]
+                 ) -> list[dict[str, Any]]:
+    """Return the route's gaps with the km along it and the states on either side."""
+    if len(gaps) != len(states):  # a gap of zero length inside one densified part
+        return gaps
+    return [{**g, "km": s["km"], "from_state": s["from"], "to_state": s["to"]}
+            for g, s in zip(gaps, states, strict=True)]
 
 
 def _passed_through(gdf: gpd.GeoDataFrame) -> dict[str, list[Any]]:

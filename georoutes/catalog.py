@@ -28,6 +28,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ._data import layer_file, seeds_dir
+from .chainage import calibrate
 from .errors import RouteFileError
 
 __all__ = ["builtin_routes", "catalog", "catalog_paths", "corridor_routes", "corridors",
@@ -185,9 +186,17 @@ def corridor_routes(corridor_ids: list[str] | None = None, *,
 
 
 def builtin_routes() -> gpd.GeoDataFrame:
-    """Return every built-in route followed by every corridor, ready for :func:`analyze`."""
+    """Return every built-in route followed by every corridor, ready for :func:`analyze`.
+
+    Routes with published km posts (``seeds/km_posts.toml``) come calibrated
+    (:func:`georoutes.chainage.calibrate`): the analysis gives their track km beside the drawn
+    km. Corridors are not calibrated (their legs count from different origins).
+    """
     routes = catalog()
-    both = pd.concat([routes, corridor_routes(routes=routes)])
+    legs = corridor_routes(routes=routes)
+    legs["calibrated"] = False
+    legs["km_posts"] = [[] for _ in range(len(legs))]
+    both = pd.concat([calibrate(routes), legs])
     return gpd.GeoDataFrame(both.reset_index(drop=True), geometry="geometry", crs="EPSG:4326")
 
 

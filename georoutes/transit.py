@@ -358,7 +358,8 @@ def _merged_runs(runs: RouteRuns, r: int) -> list[_Run]:
 
 def summarise_routes(runs: RouteRuns, *, min_piece_km: float) -> list[dict[str, Any]]:
     """Return, per route, km_by_state, offshore_km, states, transit_states, slivers, crossings."""
-    out = [_summarise_route(runs, r, min_piece_km=min_piece_km)
+    gaps = _part_gaps_km(runs.seg)
+    out = [_summarise_route(runs, r, min_piece_km=min_piece_km, gaps_km=gaps.get(r, ()))
            for r in range(runs.seg.length_m.size)]
     xings = [x for summary in out for x in summary["crossings"]]
     owner = np.array([r for r, summary in enumerate(out) for _ in summary["crossings"]],
@@ -372,7 +373,44 @@ def summarise_routes(runs: RouteRuns, *, min_piece_km: float) -> list[dict[str, 
     return out
 
 
-def _summarise_route(runs: RouteRuns, r: int, *, min_piece_km: float) -> dict[str, Any]:
+def _part_gaps_km(seg: Segments) -> dict[int, tuple[float, ...]]:
+    """Return, per route, the km positions of joins between parts that do not touch.
+
+    A join is a gap when the previous part ends elsewhere than the next one starts.
+    """
+    if seg.part_starts.size == 0 or seg.start_m.size == 0:
+        return {}
+    first = np.searchsorted(seg.start_m, seg.part_starts, side="left")
+    inner = (first > 0) & (first < seg.start_m.size)
+    first = first[inner]
+    pos = seg.part_starts[inner]
+    prev = first - 1
+    route = np.searchsorted(seg.offset_m, pos, side="right") - 1
+    same_route = route == (np.searchsorted(seg.offset_m, seg.start_m[prev], side="right") - 1)
+    dlon = np.abs(seg.lon0[first] - seg.lon1[prev])
+    dlon = np.minimum(dlon, 360.0 - dlon)  # the antimeridian is not a gap
+    apart = (dlon > 1e-7) | (np.abs(seg.lat0[first] - seg.lat1[prev]) > 1e-7)
+    out: dict[int, list[float]] = {}
+    for r, p in zip(route[same_route & apart].tolist(), pos[same_route & apart].tolist(),
+                    strict=True):
+        out.setdefault(int(r), []).append((p - float(seg.offset_m[r])) / 1000.0)
+    return {r: tuple(v) for r, v in out.items()}
+
+
+def _states_at_gap(merged: list[_Run], gap_km: float) -> dict[str, Any]:
+    """Return the gap's position and the states (None: offshore) on either side of it."""
+    before = [run.state for run in merged if run.stop_km <= gap_km + _GAP_EPS_KM]
+    after = [run.state for run in merged if run.start_km >= gap_km - _GAP_EPS_KM]
+    return {"km": gap_km, "from": before[-1] if before else None,
+            "to": after[0] if after else None}
+
+
+def _between(gaps_km: tuple[float, ...], a_km: float, b_km: float) -> bool:
+    return any(a_km - _GAP_EPS_KM <= g <= b_km + _GAP_EPS_KM for g in gaps_km)
+
+
+def _summarise_route(runs: RouteRuns, r: int, *, min_piece_km: float,
+                     gaps_km: tuple[float, ...] = ()) -> dict[str, Any]:
     merged = _merged_runs(runs, r)
     km_by_state: dict[str, float] = {}
     offshore_km = 0.0
@@ -390,9 +428,15 @@ def _summarise_route(runs: RouteRuns, r: int, *, min_piece_km: float) -> dict[st
         # Absorb the shortest sliver first (then by state code), so that the result does not
         # depend on the direction the route is drawn in: in A, B(short), A, B the B and the A
         # in the middle are both slivers, and only one of them may go.
+        # A sliver lies directly between its neighbours: what separates it from them is less
+        # than min_piece_km of no state (a river left out of land polygons), never the sea,
+        # and never a gap between parts. A landfall is therefore never absorbed.
         candidates = [i for i in range(1, len(land) - 1)
                       if land[i].km < min_piece_km
-                      and land[i - 1].state == land[i + 1].state != land[i].state]
+                      and land[i - 1].state == land[i + 1].state != land[i].state
+                      and land[i].start_km - land[i - 1].stop_km < min_piece_km
+                      and land[i + 1].start_km - land[i].stop_km < min_piece_km
+                      and not _between(gaps_km, land[i - 1].stop_km, land[i + 1].start_km)]
         if candidates:
             i = min(candidates, key=lambda k: (land[k].km, str(land[k].state)))
             run, prev, nxt = land[i], land[i - 1], land[i + 1]
@@ -412,13 +456,17 @@ def _summarise_route(runs: RouteRuns, r: int, *, min_piece_km: float) -> dict[st
     slivers.sort(key=lambda s: s["from_km"])
     states = [run.state for run in land if run.state is not None]
     # Crossing positions (lon, lat) are filled in by summarise_routes, all at once.
+    # A change of state across a gap between two parts is no crossing (the line is missing).
     xings: list[dict[str, Any]] = [
         {"from": prev.state, "to": nxt.state,
          "via": "sea" if nxt.start_km - prev.stop_km > _GAP_EPS_KM else "land",
          "lon": math.nan, "lat": math.nan, "km": nxt.start_km}
-        for prev, nxt in zip(land[:-1], land[1:], strict=True)]
+        for prev, nxt in zip(land[:-1], land[1:], strict=True)
+        if not _between(gaps_km, prev.stop_km, nxt.start_km)]
     return {
         "length_km": runs.seg.length_m[r] / 1000.0,
+        "_gap_states": [_states_at_gap(merged, g) for g in gaps_km],
+        "_runs": [(run.state, run.start_km, run.stop_km) for run in merged],
         "states": states,
         "transit_states": states[1:-1],
         "km_by_state": km_by_state,

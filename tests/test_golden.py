@@ -1,6 +1,12 @@
 """Outputs captured before the package was reorganised (scripts/capture_golden.py) must come
 out the same: every figure to 1e-9 relative, every text and list exactly. New fields may be
-added; none of the captured ones may change or go missing."""
+added; none of the captured ones may change or go missing.
+
+One deliberate change since the capture (issue 12): a change of state across a gap between two
+parts is no crossing. The three Busan -> Europe rail corridors cross from the DPRK into China
+between two legs (the Sinuiju-Dandong transfer), so their PRK -> CHN crossing was removed from
+compare.json; the gap now records it (``gaps[].from_state`` / ``to_state``).
+"""
 
 from __future__ import annotations
 
@@ -55,6 +61,14 @@ def test_compare_json_is_unchanged():
     for rid, route in _by_id(want["routes"]).items():
         assert rid in got_routes, f"route {rid} missing"
         _same(got_routes[rid], route, rid)
+
+
+def test_a_state_change_across_a_leg_gap_is_recorded_on_the_gap():
+    got = json.loads(_run(["compare", "--only", "corridor-busan-europe-china", "--format",
+                           "json"]))["routes"][0]
+    assert ("PRK", "CHN") not in {(x["from"], x["to"]) for x in got["crossings"]}
+    assert ("PRK", "CHN") in {(g["from_state"], g["to_state"]) for g in got["gaps"]}
+    assert got["states"][:3] == ["KOR", "PRK", "CHN"]
 
 
 def test_catalog_json_is_unchanged():
