@@ -220,6 +220,13 @@ def analyze(routes: RoutesInput | Sequence[RoutesInput], *,
     if "gaps" in frame:
         frame["gaps"] = [_with_states(g, st) for g, st in zip(frame["gaps"], gap_states,
                                                                strict=True)]
+    if "topology" in frame and (frame["topology"] == "network").any():
+        # A network (branches) is a set of pieces: its states in order of first appearance.
+        net = frame["topology"] == "network"
+        firsts = [list(dict.fromkeys(states)) for states in frame.loc[net, "states"]]
+        frame.loc[net, "states"] = pd.Series(firsts, index=frame.index[net], dtype=object)
+        frame.loc[net, "transit_states"] = pd.Series([f[1:-1] for f in firsts],
+                                                     index=frame.index[net], dtype=object)
     if "km_posts" in gdf and gdf["calibrated"].astype(bool).any():
         _add_track_km(frame, gdf, pieces)
     frame.attrs = {
@@ -366,7 +373,8 @@ def _analyze_rows(gdf: gpd.GeoDataFrame, layer: gpd.GeoDataFrame, focus_codes: l
         batch = gdf.iloc[lo:lo + _BATCH_ROUTES]
         runs = route_runs(batch, layer)
         expo.extend(route_exposure(runs, boundary_index(layer), focus_codes, bands))
-        summaries.extend(summarise_routes(runs, min_piece_km=min_piece_km))
+        networks = (batch["topology"] == "network").tolist() if "topology" in batch else None
+        summaries.extend(summarise_routes(runs, min_piece_km=min_piece_km, networks=networks))
     return summaries, expo
 
 

@@ -10,6 +10,7 @@ shared out by the cut fractions, so the pieces of a route add up to its length e
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -356,9 +357,14 @@ def _merged_runs(runs: RouteRuns, r: int) -> list[_Run]:
     return out
 
 
-def summarise_routes(runs: RouteRuns, *, min_piece_km: float) -> list[dict[str, Any]]:
-    """Return, per route, km_by_state, offshore_km, states, transit_states, slivers, crossings."""
-    gaps = _part_gaps_km(runs.seg)
+def summarise_routes(runs: RouteRuns, *, min_piece_km: float,
+                     networks: Sequence[bool] | None = None) -> list[dict[str, Any]]:
+    """Return, per route, km_by_state, offshore_km, states, transit_states, slivers, crossings.
+
+    ``networks`` flags routes whose parts are a set (branches, :mod:`georoutes.chains`): every
+    join between their parts is then a gap, never a crossing.
+    """
+    gaps = _part_gaps_km(runs.seg, networks)
     out = [_summarise_route(runs, r, min_piece_km=min_piece_km, gaps_km=gaps.get(r, ()))
            for r in range(runs.seg.length_m.size)]
     xings = [x for summary in out for x in summary["crossings"]]
@@ -373,7 +379,8 @@ def summarise_routes(runs: RouteRuns, *, min_piece_km: float) -> list[dict[str, 
     return out
 
 
-def _part_gaps_km(seg: Segments) -> dict[int, tuple[float, ...]]:
+def _part_gaps_km(seg: Segments, networks: Sequence[bool] | None = None
+                  ) -> dict[int, tuple[float, ...]]:
     """Return, per route, the km positions of joins between parts that do not touch.
 
     A join is a gap when the previous part ends elsewhere than the next one starts.
@@ -390,6 +397,8 @@ def _part_gaps_km(seg: Segments) -> dict[int, tuple[float, ...]]:
     dlon = np.abs(seg.lon0[first] - seg.lon1[prev])
     dlon = np.minimum(dlon, 360.0 - dlon)  # the antimeridian is not a gap
     apart = (dlon > 1e-7) | (np.abs(seg.lat0[first] - seg.lat1[prev]) > 1e-7)
+    if networks is not None:
+        apart |= np.asarray(networks, dtype=bool)[route]
     out: dict[int, list[float]] = {}
     for r, p in zip(route[same_route & apart].tolist(), pos[same_route & apart].tolist(),
                     strict=True):
@@ -399,9 +408,12 @@ def _part_gaps_km(seg: Segments) -> dict[int, tuple[float, ...]]:
 
 def _states_at_gap(merged: list[_Run], gap_km: float) -> dict[str, Any]:
     """Return the gap's position and the states (None: offshore) on either side of it."""
-    before = [run.state for run in merged if run.stop_km <= gap_km + _GAP_EPS_KM]
-    after = [run.state for run in merged if run.start_km >= gap_km - _GAP_EPS_KM]
-    return {"km": gap_km, "from": before[-1] if before else None,
+    # A run may span the gap (the same state, or no state, on both sides).
+    before = [run.state for run in merged
+              if run.start_km < gap_km - _GAP_EPS_KM <= run.stop_km]
+    after = [run.state for run in merged
+             if run.start_km <= gap_km + _GAP_EPS_KM < run.stop_km]
+    return {"km": gap_km, "from": before[0] if before else None,
             "to": after[0] if after else None}
 
 
@@ -456,16 +468,19 @@ def _summarise_route(runs: RouteRuns, r: int, *, min_piece_km: float,
     slivers.sort(key=lambda s: s["from_km"])
     states = [run.state for run in land if run.state is not None]
     # Crossing positions (lon, lat) are filled in by summarise_routes, all at once.
-    # A change of state across a gap between two parts is no crossing (the line is missing).
+    # A change of state across a gap between two parts is no crossing (the line is missing);
+    # a gap out at sea, with no state on either side, leaves a landfall a landfall.
+    at_gap = [_states_at_gap(merged, g) for g in gaps_km]
+    on_land = tuple(g["km"] for g in at_gap if g["from"] is not None or g["to"] is not None)
     xings: list[dict[str, Any]] = [
         {"from": prev.state, "to": nxt.state,
          "via": "sea" if nxt.start_km - prev.stop_km > _GAP_EPS_KM else "land",
          "lon": math.nan, "lat": math.nan, "km": nxt.start_km}
         for prev, nxt in zip(land[:-1], land[1:], strict=True)
-        if not _between(gaps_km, prev.stop_km, nxt.start_km)]
+        if not _between(on_land, prev.stop_km, nxt.start_km)]
     return {
         "length_km": runs.seg.length_m[r] / 1000.0,
-        "_gap_states": [_states_at_gap(merged, g) for g in gaps_km],
+        "_gap_states": at_gap,
         "_runs": [(run.state, run.start_km, run.stop_km) for run in merged],
         "states": states,
         "transit_states": states[1:-1],
