@@ -1,0 +1,484 @@
+"""Routes in partitions: :func:`georoutes.analyze` over a Dask DataFrame, GeoParquet in and out.
+
+One ``analyze`` call runs per partition, on whichever worker holds it. The boundary layer never
+travels with a task: every task carries the layer's *key* (a shipped layer name, or the absolute
+path of a layer file every worker can read) and loads it with
+:func:`georoutes.load_boundaries`, which keeps each layer once per process (by path and
+modification time); :func:`georoutes.boundaries.boundary_index` keeps its spatial index once per
+layer object. So each worker process reads the layer and builds its index once, on its first
+task, whatever the number of partitions.
+
+A partitioned result has a schema fixed before any partition is computed, so it differs from the
+in-memory table in two ways only (the figures are the same; for the flat Parquet output see
+:func:`write_analysis_parquet`):
+
+- ``topology``, ``gaps`` and ``overlap_km`` are always columns (in memory they are left out
+  when every route is a single line);
+- a route property is carried when its dtype is numeric, boolean or text (``str``/``string``);
+  ``object`` columns (lists, dicts, mixed values) are not. In memory an ``object`` column of
+  scalars would be carried too: convert such a column to a typed one first.
+
+Route ids are checked to be unique within each partition, not across partitions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, cast
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .analyze import _NOT_PASSED, _TOPOLOGY, COLUMNS, _bands, _layer_meta, _num, analyze, flatten
+from .boundaries import check_codes, load_boundaries, resolve_layer
+from .errors import GeorouteError
+from .routes import as_routes, read_routes
+
+__all__ = ["analyze_partitions", "local_client", "read_routes_partitions", "write_analysis_parquet"]
+
+#: The multi-part topology columns, always in a partitioned result.
+_TOPOLOGY_DTYPES = {"topology": str, "gaps": object, "overlap_km": np.float64}
+
+
+def _require_dask() -> Any:
+    try:
+        import dask_geopandas
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise GeorouteError(
+            "partitioned analysis needs dask-geopandas and distributed: "
+            "pip install dask-geopandas distributed"
+        ) from exc
+    return dask_geopandas
+
+
+def _layer_key(boundaries: gpd.GeoDataFrame | str | os.PathLike[str] | None) -> str:
+    """Return the key every worker loads the layer by (a shipped name or an absolute path)."""
+    if isinstance(boundaries, gpd.GeoDataFrame):
+        key = boundaries.attrs.get("key")
+        # A layer straight from load_boundaries (the very cached object) can go by its key.
+        if key and _loaded(str(key)) is boundaries:
+            return _layer_key(str(key))
+        raise GeorouteError(
+            "boundaries: a GeoDataFrame cannot be sent to Dask workers (each worker loads the "
+            "layer once, by name or path, instead of receiving it with every task); pass the "
+            "name of a shipped layer ('composite', 'ne', 'osm-neasia') or the path of the "
+            "layer's file, readable by every worker, e.g. after "
+            "layer.to_parquet('/shared/boundaries.parquet')"
+        )
+    path, meta = resolve_layer(boundaries)
+    return meta["key"] if meta.get("file") else str(path.resolve())
+
+
+def _loaded(key: str) -> gpd.GeoDataFrame | None:
+    try:
+        return load_boundaries(key)
+    except GeorouteError:
+        return None
+
+
+def analyze_partitions(
+    ddf: Any,
+    *,
+    boundaries: gpd.GeoDataFrame | str | os.PathLike[str] | None = None,
+    focus: Sequence[str] = ("CHN",),
+    bands_km: Iterable[float] = (10, 50, 100),
+    min_piece_km: float = 0.5,
+) -> Any:
+    """Return a lazy Dask DataFrame of :func:`georoutes.analyze`'s rows, one per route.
+
+    Parameters
+    ----------
+    ddf
+        A ``dask_geopandas.GeoDataFrame`` of routes (from :func:`read_routes_partitions`, or
+        any with an ``id`` column and line geometries); each partition is validated as
+        :func:`georoutes.read_routes` validates a GeoDataFrame.
+    boundaries
+        The name of a shipped layer or the path of a layer file that every worker can read;
+        default: the shipped default layer. A GeoDataFrame is accepted only as returned by
+        :func:`georoutes.load_boundaries` for such a name or path.
+    focus, bands_km, min_piece_km
+        As for :func:`georoutes.analyze`.
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        Index ``id``; the columns of :func:`georoutes.analyze` (``name``, ``kind``,
+        ``length_km``, ``states``, ``transit_states``, ``km_by_state``, ``offshore_km``,
+        ``crossings``, ``slivers``, ``exposure``), then ``topology``, ``gaps``, ``overlap_km``
+        and the routes' numeric, boolean and text properties. Computed, it equals the in-memory
+        ``analyze`` of the same routes, and :func:`georoutes.analyze.analysis_info` reads its
+        layer, focus and bands (so does ``analysis_info(result._meta)`` before computing).
+
+    Raises
+    ------
+    GeorouteError
+        ``boundaries`` is a GeoDataFrame that cannot be loaded by key, a focus code is not in the
+        layer, or a band or ``min_piece_km`` is not a positive number.
+
+    Examples
+    --------
+    >>> import dask_geopandas, geopandas as gpd, shapely
+    >>> line = shapely.LineString([(131.88, 43.12), (130.70, 42.30), (129.78, 41.79)])
+    >>> gdf = gpd.GeoDataFrame({"id": ["a", "b"]}, geometry=[line, line.reverse()],
+    ...                        crs="EPSG:4326")
+    >>> lazy = analyze_partitions(dask_geopandas.from_geopandas(gdf, npartitions=2))
+    >>> lazy.compute(scheduler="sync")["states"].tolist()
+    [['RUS', 'PRK'], ['PRK', 'RUS']]
+    """
+    _require_dask()
+    key = _layer_key(boundaries)
+    layer = load_boundaries(key)  # here too: focus codes are checked before any task runs
+    focus_codes = check_codes(list(focus), layer, source="focus")
+    bands = _bands(bands_km)
+    if not (
+        isinstance(min_piece_km, (int, float))
+        and not isinstance(min_piece_km, bool)
+        and min_piece_km >= 0
+    ):
+        raise GeorouteError(f"min_piece_km: {min_piece_km!r} must be a number >= 0")
+    meta = _analysis_meta(ddf._meta, layer, focus_codes, bands)
+    return ddf.map_partitions(
+        _analyze_partition,
+        key=key,
+        focus=focus_codes,
+        bands_km=bands,
+        min_piece_km=float(min_piece_km),
+        dtypes=dict(meta.dtypes),
+        attrs=meta.attrs,
+        meta=meta,
+        enforce_metadata=False,
+    )
+
+
+def _carried(routes_meta: pd.DataFrame) -> dict[str, Any]:
+    """Return the route properties a partitioned analysis carries, with their dtypes."""
+    out: dict[str, Any] = dict(_TOPOLOGY_DTYPES)
+    for column, dtype in routes_meta.dtypes.items():
+        name = str(column)
+        if name in _NOT_PASSED or name in _TOPOLOGY or name.startswith("_"):
+            continue
+        if isinstance(dtype, gpd.array.GeometryDtype):
+            continue
+        if isinstance(dtype, pd.StringDtype):
+            out[name] = str  # pandas' default text dtype, as in memory (not dask's pyarrow one)
+        elif pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
+            out[name] = dtype
+    return out
+
+
+def _analysis_meta(
+    routes_meta: pd.DataFrame,
+    layer: gpd.GeoDataFrame,
+    focus_codes: list[str],
+    bands: tuple[float, ...],
+) -> pd.DataFrame:
+    """Return the empty frame whose columns, dtypes and attrs every partition's result has."""
+    dtypes: dict[str, Any] = dict.fromkeys(COLUMNS, object)
+    dtypes.update(name=str, kind=str, length_km=np.float64, offshore_km=np.float64)
+    dtypes.update(_carried(routes_meta))
+    return _empty(dtypes, _attrs(layer, focus_codes, bands))
+
+
+def _attrs(
+    layer: gpd.GeoDataFrame, focus_codes: list[str], bands: tuple[float, ...]
+) -> dict[str, Any]:
+    # analyze()'s attrs without its in-process layer token: equal in every partition, so they
+    # survive concatenation, and analysis_info().layer() reloads the layer by its key.
+    return {
+        "boundaries": _layer_meta(layer),
+        "focus": list(focus_codes),
+        "bands_km": [_num(b) for b in bands],
+    }
+
+
+def _analyze_partition(
+    part: gpd.GeoDataFrame,
+    *,
+    key: str,
+    focus: list[str],
+    bands_km: tuple[float, ...],
+    min_piece_km: float,
+    dtypes: dict[str, Any],
+    attrs: dict[str, Any],
+) -> pd.DataFrame:
+    """Return ``analyze`` of one partition with exactly the partitioned schema (in a worker)."""
+    layer = load_boundaries(key)  # read once per process (cached by path and mtime)
+    if len(part) == 0:
+        return _empty(dtypes, attrs)
+    routes = as_routes(_plain_text(part))
+    frame = analyze(
+        routes,
+        boundaries=layer,
+        focus=focus,
+        bands_km=bands_km,
+        min_piece_km=min_piece_km,
+        workers=1,
+    )
+    for column in dtypes:
+        if column not in frame:
+            # in-memory analyze leaves the topology columns out when all routes are lines
+            frame[column] = routes[column].tolist()
+    return _conform(frame, dtypes, attrs)
+
+
+def _plain_text(part: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return ``part`` with text columns missing values as None, not ``pd.NA``.
+
+    Dask converts text to pyarrow strings, whose missing value is ``pd.NA``; read_routes
+    (like pandas' default ``str`` dtype) expects None or NaN, and would name a route "<NA>".
+    """
+    text = [
+        c for c, d in part.dtypes.items() if isinstance(d, pd.StringDtype) and d.na_value is pd.NA
+    ]
+    if not text:
+        return part
+    part = part.copy()
+    for column in text:
+        values = part[column]
+        part[column] = values.astype(object).where(values.notna(), None)
+    return part
+
+
+def _empty(dtypes: dict[str, Any], attrs: dict[str, Any]) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {c: pd.Series([], dtype=d) for c, d in dtypes.items()},
+        index=pd.Index([], dtype=str, name="id"),
+    )
+    frame.attrs = cast("dict[Hashable | None, Any]", dict(attrs))
+    return frame
+
+
+def _conform(frame: pd.DataFrame, dtypes: dict[str, Any], attrs: dict[str, Any]) -> pd.DataFrame:
+    """Return ``frame`` with exactly these columns, dtypes (index: text ``id``) and attrs."""
+    frame = frame[list(dtypes)]
+    frame = frame.astype({c: d for c, d in dtypes.items() if frame[c].dtype != d})
+    frame.index = frame.index.astype(str)
+    frame.index.name = "id"
+    frame.attrs = cast("dict[Hashable | None, Any]", dict(attrs))
+    return frame.copy()  # one block per dtype: a writer's reset_index() then costs nothing
+
+
+def read_routes_partitions(path: str | os.PathLike[str], *, npartitions: int | None = None) -> Any:
+    """Return the routes of a (partitioned) GeoParquet dataset, validated partition by partition.
+
+    Parameters
+    ----------
+    path
+        A GeoParquet file, a directory of them, or a glob (``"routes/*.parquet"``); any path
+        ``dask_geopandas.read_parquet`` reads (local or remote).
+    npartitions
+        Repartition to this many partitions (default: one per file or row group, as read).
+
+    Returns
+    -------
+    dask_geopandas.GeoDataFrame
+        Each partition as :func:`georoutes.read_routes` returns it for a GeoDataFrame: ``id``,
+        ``name``, ``kind``, the other properties, ``id_made_up``, ``topology``, ``gaps``,
+        ``overlap_km``, ``geometry`` (EPSG:4326). Invalid routes raise when their partition is
+        computed.
+
+    Examples
+    --------
+    >>> import tempfile, geopandas as gpd, shapely
+    >>> gdf = gpd.GeoDataFrame({"id": ["a"]}, geometry=[shapely.LineString([(0, 0), (1, 1)])],
+    ...                        crs="EPSG:4326")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     gdf.to_parquet(f"{tmp}/routes.parquet")
+    ...     routes = read_routes_partitions(tmp).compute(scheduler="sync")
+    >>> routes[["id", "name", "topology"]].to_dict("records")
+    [{'id': 'a', 'name': 'a', 'topology': 'line'}]
+    """
+    dask_geopandas = _require_dask()
+    ddf = dask_geopandas.read_parquet(os.fspath(path))
+    if npartitions is not None:
+        if not isinstance(npartitions, int) or isinstance(npartitions, bool) or npartitions < 1:
+            raise GeorouteError(f"npartitions: {npartitions!r} must be a whole number >= 1")
+        ddf = ddf.repartition(npartitions=npartitions)
+    meta = _routes_meta(ddf._meta)
+    return ddf.map_partitions(
+        _read_partition, meta=meta, source=os.fspath(path), enforce_metadata=False
+    )
+
+
+def _routes_meta(raw_meta: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return the empty validated-routes frame for raw partitions shaped like ``raw_meta``."""
+    sample = raw_meta.iloc[:0].copy()
+    row: dict[str, Any] = {}
+    for column, dtype in sample.dtypes.items():
+        row[str(column)] = _example(dtype)
+    geometry = sample.geometry.name if isinstance(sample, gpd.GeoDataFrame) else "geometry"
+    row[geometry] = shapely.LineString([(0, 0), (1, 1)])
+    row["id"] = "x"
+    one = gpd.GeoDataFrame([row], geometry=geometry, crs=getattr(sample, "crs", None))
+    one = one.astype(
+        {c: d for c, d in sample.dtypes.items() if c not in ("id", geometry) and str(c) in row},
+        errors="ignore",
+    )
+    out = read_routes(one).iloc[:0]
+    out.attrs = {}
+    return out
+
+
+def _example(dtype: Any) -> Any:
+    if pd.api.types.is_bool_dtype(dtype):
+        return False
+    if pd.api.types.is_numeric_dtype(dtype):
+        return 0
+    return "x"
+
+
+def _read_partition(part: gpd.GeoDataFrame, *, source: str) -> gpd.GeoDataFrame:
+    if len(part) == 0:
+        return _routes_meta(part)
+    # read_routes marks its result validated (attrs): analyze_partitions won't check it again
+    return read_routes(_plain_text(part), source=f"{source} (partition)")
+
+
+def write_analysis_parquet(result_ddf: Any, path: str | os.PathLike[str]) -> int:
+    """Write a partitioned analysis, flattened, as a Parquet dataset; return the routes written.
+
+    Each partition is flattened (:func:`georoutes.flatten`) and written, by the worker that
+    computed it, to its own file as soon as it is computed: memory holds a few partitions at a
+    time, never the whole result.
+
+    Parameters
+    ----------
+    result_ddf
+        The result of :func:`analyze_partitions`.
+    path
+        The directory to write (``part.0.parquet``, ``part.1.parquet``, ...), created if
+        needed, on a file system every worker writes to. Files of an earlier run with more
+        partitions are not removed: write to a new directory.
+
+    Returns
+    -------
+    int
+        The number of routes written.
+
+    Notes
+    -----
+    The columns are :func:`georoutes.flatten`'s, with one difference: a dataset's schema is
+    fixed before any partition is computed, so there is a ``km_by_state.<CODE>`` column for
+    every state of the boundary layer (0 where no route enters it), not only for the states the
+    routes enter. ``topology`` is written as text, ``gaps`` as ``gaps_count`` and ``gaps_km``.
+
+    Examples
+    --------
+    >>> import tempfile, dask_geopandas, geopandas as gpd, pandas as pd, shapely
+    >>> line = shapely.LineString([(131.88, 43.12), (130.70, 42.30), (129.78, 41.79)])
+    >>> gdf = gpd.GeoDataFrame({"id": ["a"]}, geometry=[line], crs="EPSG:4326")
+    >>> lazy = analyze_partitions(dask_geopandas.from_geopandas(gdf, npartitions=1))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     import dask
+    ...     with dask.config.set(scheduler="sync"):
+    ...         n = write_analysis_parquet(lazy, tmp)
+    ...     flat = pd.read_parquet(tmp)
+    >>> flat.loc["a", "states"], bool(flat.loc["a", "km_by_state.PRK"] > 0)
+    ('RUS>PRK', True)
+    """
+    from .analyze import analysis_info
+
+    info = analysis_info(result_ddf._meta)
+    layer = load_boundaries(info.boundaries["key"])
+    codes = sorted(str(c) for c in layer["code"])
+    flat_meta = _flat_meta(result_ddf._meta, codes)
+    directory = Path(path)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = result_ddf.map_partitions(
+        _write_partition,
+        directory=str(directory.resolve()),
+        dtypes=dict(flat_meta.dtypes),
+        meta=pd.Series([], dtype=np.int64),
+    )
+    return int(written.sum().compute())
+
+
+def _flat_meta(meta: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    dtypes: dict[str, Any] = {
+        "name": str,
+        "kind": str,
+        "length_km": np.float64,
+        "states": str,
+        "transit_states": str,
+        "transit_states_count": np.int64,
+        "crossings_count": np.int64,
+        "offshore_km": np.float64,
+    }
+    dtypes.update({f"km_by_state.{c}": np.float64 for c in codes})
+    bands = [str(_num(b)) for b in meta.attrs["bands_km"]]
+    for code in meta.attrs["focus"]:
+        dtypes[f"exposure.{code}.inside_km"] = np.float64
+        dtypes.update({f"exposure.{code}.within_km.{d}": np.float64 for d in bands})
+        dtypes[f"exposure.{code}.min_distance_km"] = np.float64
+    for column, dtype in meta.dtypes.items():
+        if column in COLUMNS:
+            continue
+        if column == "gaps":
+            dtypes.update(gaps_count=np.int64, gaps_km=np.float64)
+        else:
+            dtypes[str(column)] = dtype
+    return _empty(dtypes, {})
+
+
+def _write_partition(
+    part: pd.DataFrame,
+    *,
+    directory: str,
+    dtypes: dict[str, Any],
+    partition_info: dict[str, Any] | None = None,
+) -> pd.Series:
+    """Write one partition, flattened, to ``part.<n>.parquet``; return its route count."""
+    number = partition_info["number"] if partition_info else 0
+    if len(part) == 0:
+        flat = _empty(dtypes, {})
+    else:
+        flat = flatten(part)
+        absent = [c for c in dtypes if c.startswith("km_by_state.") and c not in flat]
+        # states no route of this partition enters: 0 km, as flatten() writes for such a state
+        zeros = pd.DataFrame(0.0, index=flat.index, columns=absent)
+        flat = _conform(pd.concat([flat, zeros], axis=1), dtypes, {})
+    flat.to_parquet(Path(directory) / f"part.{number}.parquet", index=True)
+    return pd.Series([len(flat)], dtype=np.int64)
+
+
+@contextlib.contextmanager
+def local_client(n_workers: int, threads_per_worker: int = 1) -> Iterator[Any]:
+    """Yield a ``distributed.Client`` of a local cluster of worker processes on 127.0.0.1.
+
+    Parameters
+    ----------
+    n_workers
+        Worker processes (one per core is the usual choice: the engine is single-threaded).
+    threads_per_worker
+        Threads per worker; keep 1 unless routes are few and very long.
+
+    Examples
+    --------
+    >>> with local_client(1) as client:  # doctest: +SKIP
+    ...     result = analyze_partitions(read_routes_partitions("routes/")).compute()
+    """
+    from distributed import Client, LocalCluster
+
+    if not isinstance(n_workers, int) or isinstance(n_workers, bool) or n_workers < 1:
+        raise GeorouteError(f"n_workers: {n_workers!r} must be a whole number >= 1")
+    # No dashboard; its HTTP server (health checks) still starts, so bind it to a free port of
+    # 127.0.0.1 rather than to 8787, which another cluster on the machine may hold.
+    with (
+        LocalCluster(
+            n_workers=n_workers,
+            threads_per_worker=threads_per_worker,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address="127.0.0.1:0",
+            scheduler_kwargs={"dashboard": False},
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client

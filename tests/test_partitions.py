@@ -1,0 +1,252 @@
+"""georoutes.partitions: the Dask path equals the in-memory path, on a real local cluster."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from typing import Any
+
+import dask_geopandas
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+import georoutes
+from georoutes.analyze import analysis_info
+from georoutes.boundaries import layer_path
+from georoutes.partitions import (
+    analyze_partitions,
+    local_client,
+    read_routes_partitions,
+    write_analysis_parquet,
+)
+
+FOCUS = ("CHN", "PRK")
+BANDS = (10, 50, 100)
+
+
+def _generated(n: int, seed: int = 17) -> gpd.GeoDataFrame:
+    """Lines across the Amur, Ussuri, Tumen and Yalu borders; every fifth in two parts."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(n):
+        lon = rng.uniform(119.0, 135.0, 2)
+        lat = rng.uniform(38.5, 50.0, 2)
+        t = np.linspace(0.0, 1.0, int(rng.integers(2, 40)))
+        wiggle = rng.normal(0, 0.05, t.size) * np.sin(np.pi * t)
+        xy = np.column_stack(
+            [lon[0] + t * (lon[1] - lon[0]) + wiggle, lat[0] + t * (lat[1] - lat[0])]
+        )
+        geom: shapely.Geometry = shapely.LineString(xy)
+        if i % 5 == 0 and len(xy) > 5:  # two parts, the second drawn backwards, a gap between
+            cut = len(xy) // 2
+            geom = shapely.MultiLineString([xy[cut + 1 :][::-1], xy[:cut]])
+        rows.append(
+            {
+                "id": f"gen-{i:02d}",
+                "kind": None if i % 3 else "railway",
+                "capacity": float(i),
+                "geometry": geom,
+            }
+        )
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+
+
+@pytest.fixture(scope="module")
+def corpus() -> gpd.GeoDataFrame:
+    """The catalog's routes (scalar properties only) and 40 generated ones: 63 routes."""
+    cat = georoutes.catalog()
+    keep = [c for c in cat.columns if c == "geometry" or cat[c].dtype != object]
+    cat = cat[keep].reset_index(drop=True)
+    gen = _generated(40)
+    out = pd.concat([cat, gen], ignore_index=True)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326")
+
+
+@pytest.fixture(scope="module")
+def client():
+    with local_client(2) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def expected(corpus: gpd.GeoDataFrame) -> pd.DataFrame:
+    return georoutes.analyze(corpus, boundaries="composite", focus=FOCUS, bands_km=BANDS)
+
+
+def _same(a: Any, b: Any, where: str) -> None:
+    """Assert a == b, floats to 1e-9 relative, through dicts and lists."""
+    if isinstance(a, dict):
+        assert isinstance(b, dict), where
+        assert list(a) == list(b), where
+        for k in a:
+            _same(a[k], b[k], f"{where}.{k}")
+    elif isinstance(a, (list, tuple, np.ndarray)):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            _same(x, y, f"{where}[{i}]")
+    elif isinstance(a, (float, np.floating)) and not isinstance(b, str):
+        if math.isnan(a):
+            assert b is None or math.isnan(b), where
+        else:
+            assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12), (where, a, b)
+    elif a is None or (isinstance(a, float) and math.isnan(a)):
+        assert b is None or (isinstance(b, float) and math.isnan(b)), (where, a, b)
+    else:
+        assert a == b, (where, a, b)
+
+
+def _assert_equal_tables(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    assert got.index.name == want.index.name == "id"
+    assert got.index.tolist() == want.index.tolist()
+    assert got.columns.tolist() == want.columns.tolist()
+    assert dict(got.dtypes) == dict(want.dtypes)
+    for column in want.columns:
+        for rid, x, y in zip(want.index, want[column], got[column], strict=True):
+            _same(x, y, f"{rid}.{column}")
+
+
+def test_corpus_has_what_the_comparison_needs(corpus, expected):
+    assert len(corpus) == 63
+    assert (expected["topology"] == "chain").sum() >= 5  # multi-part routes, with gaps
+    assert {"CHN", "PRK", "RUS"} <= {c for d in expected["km_by_state"] for c in d}
+    assert expected["kind"].isna().any()
+    assert expected["kind"].notna().any()
+
+
+def test_cluster_result_equals_in_memory(client, corpus, expected):
+    ddf = dask_geopandas.from_geopandas(corpus, npartitions=6)
+    lazy = analyze_partitions(ddf, boundaries="composite", focus=FOCUS, bands_km=BANDS)
+    assert lazy.npartitions == 6
+    assert lazy.columns.tolist() == expected.columns.tolist()
+    got = client.compute(lazy).result()
+    _assert_equal_tables(got, expected)
+    info = analysis_info(got)
+    assert info.boundaries["key"] == "composite"
+    assert info.focus == FOCUS
+    assert info.bands_km == (10.0, 50.0, 100.0)
+    assert analysis_info(lazy._meta) == info  # known before anything is computed
+
+
+def test_single_line_partitions_carry_the_topology_columns(client, corpus):
+    lines = corpus[corpus.geometry.geom_type == "LineString"]
+    want = georoutes.analyze(lines, boundaries="composite", focus=FOCUS, bands_km=BANDS)
+    assert "topology" not in want  # in memory, left out when every route is a line
+    lazy = analyze_partitions(
+        dask_geopandas.from_geopandas(lines, npartitions=3),
+        boundaries="composite",
+        focus=FOCUS,
+        bands_km=BANDS,
+    )
+    got = client.compute(lazy).result()
+    assert (got["topology"] == "line").all()
+    assert (got["overlap_km"] == 0.0).all()
+    assert all(g == [] for g in got["gaps"])
+    _assert_equal_tables(got.drop(columns=["topology", "gaps", "overlap_km"]), want)
+
+
+def _count_calls() -> None:
+    """Run in each worker: count layer reads, index builds and analyze() calls."""
+    import georoutes._index
+    import georoutes.boundaries
+    import georoutes.partitions
+
+    counts = {"read": 0, "index": 0, "analyze": 0}
+    georoutes._test_counts = counts  # type: ignore[attr-defined]
+
+    def counted(module: Any, name: str, what: str) -> None:
+        original = getattr(module, name)
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            counts[what] += 1
+            return original(*args, **kwargs)
+
+        setattr(module, name, wrapper)
+
+    counted(georoutes.boundaries, "_read_layer", "read")
+    counted(georoutes._index, "_build_index", "index")
+    counted(georoutes.partitions, "analyze", "analyze")
+
+
+def _counts() -> dict[str, int]:
+    return dict(georoutes._test_counts)  # type: ignore[attr-defined]
+
+
+def test_layer_is_read_and_indexed_once_per_worker(client, corpus, tmp_path):
+    # A layer file no worker has seen yet: the counts start from nothing.
+    layer_file = tmp_path / "layer.parquet"
+    shutil.copy(layer_path("osm-neasia"), layer_file)
+    client.run(_count_calls)
+    ddf = dask_geopandas.from_geopandas(corpus, npartitions=12)
+    lazy = analyze_partitions(ddf, boundaries=layer_file, focus=FOCUS, bands_km=BANDS)
+    got = client.compute(lazy).result()
+    assert len(got) == len(corpus)
+    counts = client.run(_counts)
+    assert sum(c["analyze"] for c in counts.values()) == 12
+    for worker, c in counts.items():
+        assert c["read"] == (1 if c["analyze"] else 0), (worker, c)
+        assert c["index"] == (1 if c["analyze"] else 0), (worker, c)
+    assert sum(c["analyze"] > 1 for c in counts.values()) >= 1  # some worker reused it
+    assert analysis_info(got).boundaries["key"] == str(layer_file.resolve())
+
+
+def test_geoparquet_round_trip(client, corpus, expected, tmp_path):
+    routes_dir = tmp_path / "routes"
+    routes_dir.mkdir()
+    for n, lo in enumerate(range(0, len(corpus), 25)):
+        corpus.iloc[lo : lo + 25].to_parquet(routes_dir / f"part.{n}.parquet")
+    ddf = read_routes_partitions(routes_dir)
+    assert ddf.npartitions == 3
+    routes = client.compute(ddf).result()
+    want = georoutes.read_routes(corpus)
+    assert routes["id"].tolist() == want["id"].tolist()
+    assert routes.columns.tolist() == want.columns.tolist()
+    assert routes.geometry.geom_equals_exact(
+        want.geometry.set_axis(routes.index), tolerance=0
+    ).all()
+    assert routes["topology"].tolist() == want["topology"].tolist()
+    assert read_routes_partitions(routes_dir, npartitions=2).npartitions == 2
+
+    lazy = analyze_partitions(ddf, boundaries="composite", focus=FOCUS, bands_km=BANDS)
+    _assert_equal_tables(client.compute(lazy).result(), expected)
+
+    out_dir = tmp_path / "analysis"
+    assert write_analysis_parquet(lazy, out_dir) == len(corpus)
+    assert sorted(p.name for p in out_dir.iterdir()) == [f"part.{n}.parquet" for n in range(3)]
+    flat = pd.read_parquet(out_dir)
+    want_flat = georoutes.flatten(expected)
+    assert flat.index.tolist() == want_flat.index.tolist()
+    for column in want_flat.columns:
+        for rid, x, y in zip(want_flat.index, want_flat[column], flat[column], strict=True):
+            _same(x, y, f"{rid}.{column}")
+    extra = [c for c in flat.columns if c not in want_flat]
+    assert extra
+    assert all(c.startswith("km_by_state.") for c in extra)
+    assert (flat[extra] == 0.0).all().all()  # states of the layer that no route enters
+    assert not any(
+        flat[c].dtype == object and flat[c].map(type).eq(dict).any() for c in flat.columns
+    )
+
+
+def test_a_geodataframe_layer_must_travel_by_name_or_path(corpus):
+    ddf = dask_geopandas.from_geopandas(corpus, npartitions=2)
+    edited = georoutes.load_boundaries("ne").copy()
+    with pytest.raises(georoutes.GeorouteError, match="pass the name of a shipped layer"):
+        analyze_partitions(ddf, boundaries=edited)
+    # The very layer load_boundaries returned goes by its key.
+    lazy = analyze_partitions(ddf, boundaries=georoutes.load_boundaries("ne"))
+    assert analysis_info(lazy._meta).boundaries["key"] == "ne"
+
+
+def test_bad_arguments_fail_before_any_task(corpus):
+    ddf = dask_geopandas.from_geopandas(corpus, npartitions=2)
+    with pytest.raises(georoutes.UnknownStateError, match="focus"):
+        analyze_partitions(ddf, focus=["XXX"])
+    with pytest.raises(georoutes.GeorouteError, match="bands_km"):
+        analyze_partitions(ddf, bands_km=[-1])
+    with pytest.raises(georoutes.GeorouteError, match="min_piece_km"):
+        analyze_partitions(ddf, min_piece_km=-0.1)
+    with pytest.raises(georoutes.BoundaryError, match="shipped layers"):
+        analyze_partitions(ddf, boundaries="no-such-layer")
