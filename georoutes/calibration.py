@@ -24,6 +24,7 @@ from georoutes.economics import (
     check_analysis,
     check_rate,
     km_by_state_of,
+    km_measure,
     states_of,
 )
 from georoutes.errors import GeorouteError
@@ -32,7 +33,9 @@ __all__ = ["calibrate_tariff", "capex_check", "km_in_state"]
 
 
 def km_in_state(analysis: pd.DataFrame, route_id: str, state: str) -> float:
-    """Return the km of route ``route_id`` inside ``state`` (> 0), from ``km_by_state``.
+    """Return the km of route ``route_id`` inside ``state`` (> 0): track km when calibrated.
+
+    The measure is :func:`georoutes.economics.km_measure`'s (the km fees are charged on).
 
     Parameters
     ----------
@@ -65,7 +68,8 @@ def km_in_state(analysis: pd.DataFrame, route_id: str, state: str) -> float:
         close = get_close_matches(str(route_id), [str(i) for i in analysis.index], n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise GeorouteError(f"route {route_id!r} is not in the analysis{hint}")
-    km = km_by_state_of(analysis.at[route_id, "km_by_state"]).get(state, 0.0)
+    km = km_by_state_of(km_measure(analysis.loc[[route_id]]).at[route_id, "km_by_state"]
+                        ).get(state, 0.0)
     if km <= 0:
         states = states_of(analysis.at[route_id, "states"])
         raise GeorouteError(

@@ -47,6 +47,7 @@ __all__ = [
     "check_rate",
     "economics_table",
     "km_by_state_of",
+    "km_measure",
     "load_assumptions",
     "reference_tariffs",
     "states_of",
@@ -261,6 +262,40 @@ def km_by_state_of(value: object) -> dict[str, float]:
 # --------------------------------------------------------------------------------------------
 
 
+def km_measure(analysis: pd.DataFrame) -> pd.DataFrame:
+    """Return the km each route is charged and costed on: track km when calibrated.
+
+    A route calibrated by published km posts (:mod:`georoutes.chainage`) is measured in
+    track km (``km_by_state_track``, ``offshore_track_km``), the others by their drawn line
+    (``km_by_state``, ``offshore_km``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Aligned to ``analysis.index``: ``km_by_state`` (dict, km), ``offshore_km`` (km) and
+        ``km_basis`` (``"track"`` or ``"drawn"``).
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"km_by_state": [{"PRK": 90.0}], "offshore_km": [0.0],
+    ...                   "calibrated": [True], "km_by_state_track": [{"PRK": 100.0}],
+    ...                   "offshore_track_km": [0.0]}, index=pd.Index(["r"], name="id"))
+    >>> row = km_measure(a).loc["r"]
+    >>> row["km_by_state"], float(row["offshore_km"]), row["km_basis"]
+    ({'PRK': 100.0}, 0.0, 'track')
+    """
+    drawn = pd.DataFrame({"km_by_state": analysis["km_by_state"],
+                          "offshore_km": analysis.get("offshore_km", math.nan),
+                          "km_basis": "drawn"}, index=analysis.index)
+    if "calibrated" not in analysis or "km_by_state_track" not in analysis:
+        return drawn
+    track = analysis["calibrated"].map(lambda v: v is True or v == True)  # noqa: E712
+    drawn.loc[track, "km_by_state"] = analysis.loc[track, "km_by_state_track"]
+    drawn.loc[track, "offshore_km"] = analysis.loc[track, "offshore_track_km"]
+    drawn.loc[track, "km_basis"] = "track"
+    return drawn
+
+
 _BREAKDOWN_COLUMNS = [
     "id",
     "state",
@@ -337,9 +372,11 @@ def transit_fee_breakdown(
     keywords, codes = _parse_exempt(exempt)
     applicable = applies_to(analysis, kinds)
 
+    measure = km_measure(analysis)
     rows: list[dict[str, Any]] = []
-    for route_id, states_value, km_value in zip(
-        analysis.index, analysis["states"], analysis["km_by_state"], strict=True
+    for route_id, states_value, km_value, basis in zip(
+        analysis.index, analysis["states"], measure["km_by_state"], measure["km_basis"],
+        strict=True,
     ):
         if not applicable[route_id]:
             continue
@@ -356,10 +393,11 @@ def transit_fee_breakdown(
                     "volume_bcm_per_year": volume,
                     "tariff_usd_per_tcm_per_100km": tariff,
                     "fee_usd_per_year": fee,
+                    "km_basis": basis,
                 }
             )
     columns = _BREAKDOWN_COLUMNS
-    table = pd.DataFrame(rows, columns=columns)
+    table = pd.DataFrame(rows, columns=[*columns, "km_basis"])
     table = table.astype(dict.fromkeys(columns[2:], "float64"))
     table.attrs = {
         "tariff_usd_per_tcm_per_100km": tariff,
@@ -457,8 +495,9 @@ def capex(
     onshore_rate = check_rate("onshore_usd_per_km", onshore_usd_per_km)
     offshore_rate = check_rate("offshore_usd_per_km", offshore_usd_per_km)
     applicable = applies_to(analysis, kinds)
-    onshore_km = analysis["km_by_state"].map(lambda v: math.fsum(km_by_state_of(v).values()))
-    offshore_km = pd.to_numeric(analysis["offshore_km"], errors="coerce").astype("float64")
+    measure = km_measure(analysis)
+    onshore_km = measure["km_by_state"].map(lambda v: math.fsum(km_by_state_of(v).values()))
+    offshore_km = pd.to_numeric(measure["offshore_km"], errors="coerce").astype("float64")
     table = pd.DataFrame(
         {"onshore_km": onshore_km.astype("float64"), "offshore_km": offshore_km},
         index=analysis.index.copy(),
@@ -466,6 +505,7 @@ def capex(
     table["capex_onshore_usd"] = table["onshore_km"] * onshore_rate
     table["capex_offshore_usd"] = table["offshore_km"] * offshore_rate
     table["capex_usd"] = table["capex_onshore_usd"] + table["capex_offshore_usd"]
+    table["km_basis"] = measure["km_basis"]
     cost_columns = ["capex_onshore_usd", "capex_offshore_usd", "capex_usd"]
     table.loc[~applicable, cost_columns] = math.nan
     table.attrs = {"onshore_usd_per_km": onshore_rate, "offshore_usd_per_km": offshore_rate}

@@ -48,11 +48,15 @@ def seed_fees_block(tables: dict[str, list[dict[str, str]]]) -> str:
     model, seed, kogas, calibrated = (cases[k] for k in ("model", "seed-2011", "kogas-2018",
                                                           "calibrated"))
     km = float(model["km_in_state"])
+    fee_row = next(r for r in tables["transit-fees"] if r["id"] == PIPELINE)
+    basis = ("track km, by the route's published km posts" if fee_row.get("km_basis") == "track"
+             else "km of the drawn line")
     high = f" (up to {_money(kogas['fee_usd_per_year_high'])})" \
         if kogas.get("fee_usd_per_year_high") else ""
     lines = [
-        f"For `{PIPELINE}` ({float(pipe['length_km']):,.1f} km drawn, of which {km:,.1f} km in "
-        f"the DPRK on the default layer) at {float(model['volume_bcm_per_year']):g} bcm/yr:",
+        f"For `{PIPELINE}` ({float(pipe['length_km']):,.1f} km drawn; fees on {km:,.1f} km in "
+        f"the DPRK on the default layer, in {basis}) at "
+        f"{float(model['volume_bcm_per_year']):g} bcm/yr:",
         "",
         "| case | tariff (USD per 1000 m³ per 100 km) | DPRK fee per year |",
         "|---|---|---|",
@@ -63,8 +67,8 @@ def seed_fees_block(tables: dict[str, list[dict[str, str]]]) -> str:
         f"~{_money(seed['fee_usd_per_year'])} |",
         f"| KOGAS estimate (2018) | {float(kogas['tariff_usd_per_tcm_per_100km']):.2f} | "
         f"≈ {_money(kogas['fee_usd_per_year'])}{high} |",
-        f"| tariff that reproduces the seed's {_money(seed['fee_usd_per_year'])} on the drawn "
-        f"route | {float(calibrated['tariff_usd_per_tcm_per_100km']):.3f} | "
+        f"| tariff that reproduces the seed's {_money(seed['fee_usd_per_year'])} on the "
+        f"modelled route | {float(calibrated['tariff_usd_per_tcm_per_100km']):.3f} | "
         f"{_money(calibrated['fee_usd_per_year'])} |",
     ]
     return "\n".join(lines)

@@ -392,3 +392,26 @@ def test_seed_reads_as_a_table():
     assert list(table.columns[:5]) == ["route_id", "place", "vertex", "km_post", "source"]
     assert set(table["route_id"]) == set(SEED["routes"])
     assert table["vertex"].isna().all()
+
+
+def test_analysis_of_the_calibrated_catalog_adds_up_in_track_km():
+    import georoutes
+
+    analysis = georoutes.analyze(georoutes.builtin_routes(), focus=["CHN"], bands_km=[50])
+    calibrated = analysis[analysis["calibrated"].astype(bool)]
+    assert len(calibrated) >= 10
+    for rid, row in calibrated.iterrows():
+        total = sum(row["km_by_state_track"].values()) + row["offshore_track_km"]
+        assert total == pytest.approx(row["track_km"], rel=1e-9), rid
+        assert set(row["km_by_state_track"]) == set(row["km_by_state"]), rid
+        published = row.get("published_length_km")
+        if published == published and published and rid in {
+                "rail-trans-siberian", "rail-khasan-rajin", "rail-trans-mongolian",
+                "pipeline-rus-prk-kor-2018", "pipeline-sakhalin-khabarovsk-vladivostok"}:
+            assert row["track_km"] == pytest.approx(published, rel=0.01), rid
+        kms = [x["track_km"] for x in row["crossings"]]
+        assert kms == sorted(kms) and all(0 <= k <= row["track_km"] + 1e-9 for k in kms), rid
+    # The drawn figures are untouched: the length contract stays the drawn line's geodesic.
+    tsr = analysis.loc["rail-trans-siberian"]
+    assert tsr["length_km"] == pytest.approx(8189.6, abs=0.1)
+    assert tsr["track_km"] == pytest.approx(9288.0, abs=0.5)

@@ -5,7 +5,9 @@ added; none of the captured ones may change or go missing.
 One deliberate change since the capture (issue 12): a change of state across a gap between two
 parts is no crossing. The three Busan -> Europe rail corridors cross from the DPRK into China
 between two legs (the Sinuiju-Dandong transfer), so their PRK -> CHN crossing was removed from
-compare.json; the gap now records it (``gaps[].from_state`` / ``to_state``).
+compare.json; the gap now records it (``gaps[].from_state`` / ``to_state``). And one since
+(issue 14): fees and capital cost use track km for routes calibrated by published km posts, so
+the scenario CSVs were captured again after that change (the drawn figures are unchanged).
 """
 
 from __future__ import annotations

@@ -241,9 +241,12 @@ def test_seed_constants_match_seeds_file():
 
 @pytest.fixture
 def seed_catalog(monkeypatch):
-    # The command reads georoutes.compare.seed_analysis (its old home); patch both names.
+    # The hand-made analysis instead of the catalog's, wherever the name is looked up.
+    import georoutes.cli.scenario as cli_scenario
+
     monkeypatch.setattr(compare, "seed_analysis", lambda: SEED)
     monkeypatch.setattr(scenario, "seed_analysis", lambda: SEED)
+    monkeypatch.setattr(cli_scenario, "seed_analysis", lambda: SEED)
 
 
 def test_cli_scenario_seed_prints_and_writes(tmp_path, seed_catalog):
