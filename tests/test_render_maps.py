@@ -22,8 +22,17 @@ from georoutes.render import KIND_COLOURS, RenderOptions, map_html, route_map
 @pytest.fixture(scope="module")
 def hand_map(hand_scenario, boundaries):
     sc = hand_scenario
+    # Linked assets (assets="cdn"): these tests read the page's script and style URLs; the
+    # offline (inline) page is tested in tests/browser/test_offline.py and below.
     return route_map(sc.analysis, sc.routes, transits=sc.transits, crossings=sc.crossings,
-                     boundaries=boundaries, places=sc.places, tiles=None)
+                     boundaries=boundaries, places=sc.places, tiles=None, assets="cdn")
+
+
+def test_the_default_page_is_self_contained(hand_scenario, boundaries):
+    sc = hand_scenario
+    html = map_html(route_map(sc.analysis, sc.routes, boundaries=boundaries, tiles=None))
+    assert "<script src=" not in html and "cdn.jsdelivr.net" not in html
+    assert "L.map(" in html or "L.map (" in html
 
 
 @pytest.fixture(scope="module")

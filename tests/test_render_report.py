@@ -111,7 +111,7 @@ def test_report_names_the_layer_the_analysis_used():
     html = build_report(analysis, routes, tiles=None)
     method = html.split('id="method"')[1]
     assert "Natural Earth 1:10m Admin 0 - Countries, version 5.1.1" in method
-    assert "Natural Earth" in html.split("addAttribution")[1][:300]
+    assert "Natural Earth" in html.split("addAttribution")[-1][:300]
 
 
 # ------------------------------------------------------------------------- the report command
