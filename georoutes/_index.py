@@ -36,8 +36,9 @@ class BoundaryIndex:
     run_state: npt.NDArray[np.int64]
     edge_tree: shapely.STRtree
 
-    def locate(self, lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64]
-               ) -> npt.NDArray[np.int64]:
+    def locate(
+        self, lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64]
+    ) -> npt.NDArray[np.int64]:
         """Return the index of the state containing each point, or -1 for none."""
         out = np.full(lon.size, -1, dtype=np.int64)
         if lon.size == 0:
@@ -90,10 +91,10 @@ def _build_index(boundaries: gpd.GeoDataFrame) -> BoundaryIndex:
     ring_first = np.flatnonzero(np.r_[True, edge_ring[1:] != edge_ring[:-1]])
     ring_len = np.diff(np.r_[ring_first, n_edges])
     runs_per_ring = -(-ring_len // _EDGE_RUN)
-    run_start = (np.repeat(ring_first, runs_per_ring)
-                 + _EDGE_RUN * (np.arange(runs_per_ring.sum())
-                                - np.repeat(np.cumsum(runs_per_ring) - runs_per_ring,
-                                            runs_per_ring)))
+    run_start = np.repeat(ring_first, runs_per_ring) + _EDGE_RUN * (
+        np.arange(runs_per_ring.sum())
+        - np.repeat(np.cumsum(runs_per_ring) - runs_per_ring, runs_per_ring)
+    )
     run_stop = np.minimum(run_start + _EDGE_RUN, np.repeat(ring_first + ring_len, runs_per_ring))
     lo_x = np.minimum(ex0, ex1)
     hi_x = np.maximum(ex0, ex1)
@@ -108,9 +109,17 @@ def _build_index(boundaries: gpd.GeoDataFrame) -> BoundaryIndex:
         codes=np.asarray(boundaries["code"].astype(str).values),
         geoms=geoms,
         country_tree=shapely.STRtree(envelopes),
-        ex0=ex0, ey0=ey0, ex1=ex1, ey1=ey1, edge_state=edge_state,
-        run_start=run_start.astype(np.int64), run_stop=run_stop.astype(np.int64),
-        run_minx=run_minx, run_miny=run_miny, run_maxx=run_maxx, run_maxy=run_maxy,
+        ex0=ex0,
+        ey0=ey0,
+        ex1=ex1,
+        ey1=ey1,
+        edge_state=edge_state,
+        run_start=run_start.astype(np.int64),
+        run_stop=run_stop.astype(np.int64),
+        run_minx=run_minx,
+        run_miny=run_miny,
+        run_maxx=run_maxx,
+        run_maxy=run_maxy,
         run_state=edge_state[run_start],
         edge_tree=shapely.STRtree(shapely.box(run_minx, run_miny, run_maxx, run_maxy)),
     )

@@ -34,8 +34,9 @@ def open_atomic(path: str | os.PathLike[str], *, binary: bool = False) -> Iterat
     target = Path(path)
     fd, tmp = _temp_for(target)
     try:
-        handle: IO[Any] = (os.fdopen(fd, "wb") if binary
-                           else os.fdopen(fd, "w", encoding="utf-8", newline=""))
+        handle: IO[Any] = (
+            os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
+        )
         with handle as f:
             yield f
         os.chmod(tmp, 0o666 & ~_umask())
@@ -94,8 +95,10 @@ def read_vector(path: Path, *, source: str, error: type[Exception], what: str) -
         text = str(exc).strip()
         first = text.splitlines()[0].strip() if text else type(exc).__name__
         if "geo metadata" in text.lower() or "'geo' metadata" in text.lower():
-            first = ("a Parquet file without GeoParquet metadata (no 'geo' key): write it with "
-                     "GeoDataFrame.to_parquet, or give GeoJSON or GeoPackage")
+            first = (
+                "a Parquet file without GeoParquet metadata (no 'geo' key): write it with "
+                "GeoDataFrame.to_parquet, or give GeoJSON or GeoPackage"
+            )
         raise error(f"{source}: cannot read as {what}: {first}") from exc
     try:
         has_geometry = isinstance(data, gpd.GeoDataFrame) and data.geometry is not None
@@ -104,6 +107,8 @@ def read_vector(path: Path, *, source: str, error: type[Exception], what: str) -
     if not has_geometry:
         cols = [str(c) for c in getattr(data, "columns", [])][:8]
         shown = f" (columns: {', '.join(cols)})" if cols else ""
-        raise error(f"{source}: cannot read as {what}: the file has no geometry{shown}; "
-                    "give GeoJSON, GeoPackage, Shapefile or GeoParquet")
+        raise error(
+            f"{source}: cannot read as {what}: the file has no geometry{shown}; "
+            "give GeoJSON, GeoPackage, Shapefile or GeoParquet"
+        )
     return data

@@ -23,12 +23,30 @@ from .exposure import route_exposure
 from .routes import RoutesInput, as_routes
 from .transit import route_runs, summarise_routes
 
-__all__ = ["COLUMNS", "AnalysisInfo", "analysis_info", "analyze", "flatten",
-           "sensitivity_delta", "to_records"]
+__all__ = [
+    "COLUMNS",
+    "AnalysisInfo",
+    "analysis_info",
+    "analyze",
+    "flatten",
+    "sensitivity_delta",
+    "to_records",
+]
 
 #: The columns of :func:`analyze`'s result, in order (DESIGN.md's JSON contract).
-COLUMNS = ["name", "kind", "length_km", "states", "transit_states", "km_by_state",
-           "offshore_km", "crossings", "slivers", "exposure"]
+COLUMNS = [
+    "name",
+    "kind",
+    "length_km",
+    "states",
+    "transit_states",
+    "km_by_state",
+    "offshore_km",
+    "crossings",
+    "slivers",
+    "exposure",
+]
+
 
 @dataclass(frozen=True)
 class AnalysisInfo:
@@ -60,8 +78,10 @@ class AnalysisInfo:
             return layer
         key = self.boundaries.get("key")
         if not key:
-            raise GeorouteError("this analysis does not say which boundary layer made it; pass "
-                                "boundaries=... explicitly")
+            raise GeorouteError(
+                "this analysis does not say which boundary layer made it; pass "
+                "boundaries=... explicitly"
+            )
         return load_boundaries(key)
 
 
@@ -103,8 +123,10 @@ def analysis_info(analysis: pd.DataFrame) -> AnalysisInfo:
     """
     attrs = getattr(analysis, "attrs", {}) or {}
     if "boundaries" not in attrs or "focus" not in attrs:
-        raise GeorouteError("not an analysis made by georoutes.analyze(): it carries no record "
-                            "of its boundary layer, focus and bands")
+        raise GeorouteError(
+            "not an analysis made by georoutes.analyze(): it carries no record "
+            "of its boundary layer, focus and bands"
+        )
     return AnalysisInfo(
         boundaries=dict(attrs["boundaries"]),
         focus=tuple(attrs["focus"]),
@@ -114,12 +136,12 @@ def analysis_info(analysis: pd.DataFrame) -> AnalysisInfo:
     )
 
 
-def _prepare(routes: RoutesInput | Sequence[RoutesInput],
-             boundaries: gpd.GeoDataFrame | str | os.PathLike[str] | None
-             ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+def _prepare(
+    routes: RoutesInput | Sequence[RoutesInput],
+    boundaries: gpd.GeoDataFrame | str | os.PathLike[str] | None,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Return validated routes and the layer (kept for old callers; use ``as_routes``)."""
-    layer = boundaries if isinstance(boundaries, gpd.GeoDataFrame) else \
-        load_boundaries(boundaries)
+    layer = boundaries if isinstance(boundaries, gpd.GeoDataFrame) else load_boundaries(boundaries)
     return as_routes(routes), layer
 
 
@@ -136,12 +158,16 @@ def _bands(bands_km: Iterable[float]) -> tuple[float, ...]:
     return tuple(sorted(set(out)))
 
 
-def analyze(routes: RoutesInput | Sequence[RoutesInput], *,
-            boundaries: gpd.GeoDataFrame | str | os.PathLike[str] | None = None,
-            focus: Sequence[str] = ("CHN",), bands_km: Iterable[float] = (10, 50, 100),
-            min_piece_km: float = 0.5,
-            sensitivity: Sequence[str | os.PathLike[str] | gpd.GeoDataFrame] = (),
-            workers: int = 1) -> pd.DataFrame:
+def analyze(
+    routes: RoutesInput | Sequence[RoutesInput],
+    *,
+    boundaries: gpd.GeoDataFrame | str | os.PathLike[str] | None = None,
+    focus: Sequence[str] = ("CHN",),
+    bands_km: Iterable[float] = (10, 50, 100),
+    min_piece_km: float = 0.5,
+    sensitivity: Sequence[str | os.PathLike[str] | gpd.GeoDataFrame] = (),
+    workers: int = 1,
+) -> pd.DataFrame:
     """Return one row of metrics per route: length, states, km per state, crossings, exposure.
 
     Parameters
@@ -218,15 +244,19 @@ def analyze(routes: RoutesInput | Sequence[RoutesInput], *,
     for column, values in _passed_through(gdf).items():
         frame[column] = values
     if "gaps" in frame:
-        frame["gaps"] = [_with_states(g, st) for g, st in zip(frame["gaps"], gap_states,
-                                                               strict=True)]
+        frame["gaps"] = pd.Series(
+            [_with_states(g, st) for g, st in zip(frame["gaps"], gap_states, strict=True)],
+            index=frame.index,
+            dtype=object,
+        )
     if "topology" in frame and (frame["topology"] == "network").any():
         # A network (branches) is a set of pieces: its states in order of first appearance.
         net = frame["topology"] == "network"
         firsts = [list(dict.fromkeys(states)) for states in frame.loc[net, "states"]]
         frame.loc[net, "states"] = pd.Series(firsts, index=frame.index[net], dtype=object)
-        frame.loc[net, "transit_states"] = pd.Series([f[1:-1] for f in firsts],
-                                                     index=frame.index[net], dtype=object)
+        frame.loc[net, "transit_states"] = pd.Series(
+            [f[1:-1] for f in firsts], index=frame.index[net], dtype=object
+        )
     if "km_posts" in gdf and gdf["calibrated"].astype(bool).any():
         _add_track_km(frame, gdf, pieces)
     frame.attrs = {
@@ -239,14 +269,25 @@ def analyze(routes: RoutesInput | Sequence[RoutesInput], *,
         alts = {}
         for alt in sensitivity:
             alt_layer = alt if isinstance(alt, gpd.GeoDataFrame) else load_boundaries(alt)
-            key = str(alt) if not isinstance(alt, gpd.GeoDataFrame) else \
-                alt.attrs.get("key", alt.attrs.get("name", "layer"))
-            other = analyze(gdf, boundaries=alt_layer, focus=focus_codes, bands_km=bands,
-                            min_piece_km=min_piece_km, workers=workers)
+            key = (
+                str(alt)
+                if not isinstance(alt, gpd.GeoDataFrame)
+                else alt.attrs.get("key", alt.attrs.get("name", "layer"))
+            )
+            other = analyze(
+                gdf,
+                boundaries=alt_layer,
+                focus=focus_codes,
+                bands_km=bands,
+                min_piece_km=min_piece_km,
+                workers=workers,
+            )
             alts[key] = (other, _layer_meta(alt_layer))
         deltas: list[Any] = [
-            {key: sensitivity_delta(frame.loc[rid], other.loc[rid], meta)
-             for key, (other, meta) in alts.items()}
+            {
+                key: sensitivity_delta(frame.loc[rid], other.loc[rid], meta)
+                for key, (other, meta) in alts.items()
+            }
             for rid in frame.index
         ]
         frame["sensitivity"] = pd.Series(deltas, index=frame.index, dtype=object)
@@ -255,14 +296,27 @@ def analyze(routes: RoutesInput | Sequence[RoutesInput], *,
 
 
 #: Route-table columns analyze() reports itself (or that are not route properties).
-_NOT_PASSED = {"id", "name", "kind", "geometry", "id_made_up", "calibrated", "km_posts",
-               "track_km", "drawn_km", "chainage_reversed", "chainage_coverage", *COLUMNS}
+_NOT_PASSED = {
+    "id",
+    "name",
+    "kind",
+    "geometry",
+    "id_made_up",
+    "calibrated",
+    "km_posts",
+    "track_km",
+    "drawn_km",
+    "chainage_reversed",
+    "chainage_coverage",
+    *COLUMNS,
+}
 #: Multi-part topology columns of read_routes, passed through when any route has parts.
 _TOPOLOGY = ("topology", "gaps", "overlap_km")
 
 
-def _add_track_km(frame: pd.DataFrame, gdf: gpd.GeoDataFrame,
-                  pieces: list[list[tuple[str | None, float, float]]]) -> None:
+def _add_track_km(
+    frame: pd.DataFrame, gdf: gpd.GeoDataFrame, pieces: list[list[tuple[str | None, float, float]]]
+) -> None:
     """Add the chainage figures of calibrated routes (track km from published km posts).
 
     ``calibrated``; ``track_km`` (the route's length by its km posts); ``km_by_state_track``
@@ -272,7 +326,10 @@ def _add_track_km(frame: pd.DataFrame, gdf: gpd.GeoDataFrame,
     """
     calibrated = gdf["calibrated"].astype(bool).tolist()
     posts_col = gdf["km_posts"].tolist()
-    total, by_state, offshore, posts_used = [], [], [], []
+    total: list[float] = []
+    offshore: list[float] = []
+    by_state: list[dict[str, float] | None] = []
+    posts_used: list[list[dict[str, Any]]] = []
     for r, (ok, posts) in enumerate(zip(calibrated, posts_col, strict=True)):
         if not ok:
             total.append(math.nan)
@@ -285,8 +342,9 @@ def _add_track_km(frame: pd.DataFrame, gdf: gpd.GeoDataFrame,
         total.append(float(ends[1] - ends[0]))
         by_state.append(km_by_state_track(pieces[r], posts))
         offshore.append(offshore_track_km(pieces[r], posts))
-        posts_used.append([{k: p.get(k) for k in ("place", "drawn_km", "track_km", "source")}
-                           for p in posts])
+        posts_used.append(
+            [{k: p.get(k) for k in ("place", "drawn_km", "track_km", "source")} for p in posts]
+        )
         crossings = frame["crossings"].iloc[r]
         if crossings:
             at = track_km(posts, [x["km"] for x in crossings]) - ends[0]
@@ -294,18 +352,19 @@ def _add_track_km(frame: pd.DataFrame, gdf: gpd.GeoDataFrame,
                 x["track_km"] = value
     frame["calibrated"] = calibrated
     frame["track_km"] = total
-    frame["km_by_state_track"] = by_state
+    frame["km_by_state_track"] = pd.Series(by_state, index=frame.index, dtype=object)
     frame["offshore_track_km"] = offshore
-    frame["km_posts"] = posts_used
+    frame["km_posts"] = pd.Series(posts_used, index=frame.index, dtype=object)
 
 
-def _with_states(gaps: list[dict[str, Any]], states: list[dict[str, Any]]
-                 ) -> list[dict[str, Any]]:
+def _with_states(gaps: list[dict[str, Any]], states: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Return the route's gaps with the km along it and the states on either side."""
     if len(gaps) != len(states):  # a gap of zero length inside one densified part
         return gaps
-    return [{**g, "km": s["km"], "from_state": s["from"], "to_state": s["to"]}
-            for g, s in zip(gaps, states, strict=True)]
+    return [
+        {**g, "km": s["km"], "from_state": s["from"], "to_state": s["to"]}
+        for g, s in zip(gaps, states, strict=True)
+    ]
 
 
 def _passed_through(gdf: gpd.GeoDataFrame) -> dict[str, list[Any]]:
@@ -343,25 +402,31 @@ def _processes(workers: int, n_routes: int) -> int:
     return max(1, min(wanted, n_routes // _MIN_ROUTES_PER_PROCESS))
 
 
-def _run_forked(job: tuple[Any, ...], blocks: list[tuple[int, int]], n_proc: int
-                ) -> list[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+def _run_forked(
+    job: tuple[Any, ...], blocks: list[tuple[int, int]], n_proc: int
+) -> list[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
     _JOB.append(job)
     try:
         ctx = multiprocessing.get_context("fork")
         with warnings.catch_warnings():
             # Python >= 3.12 warns when a process with threads (pyarrow's pool) forks; the
             # workers only run numpy/shapely/pyproj code on data they already hold.
-            warnings.filterwarnings("ignore", message=r".*fork\(\) may lead to deadlocks",
-                                    category=DeprecationWarning)
+            warnings.filterwarnings(
+                "ignore", message=r".*fork\(\) may lead to deadlocks", category=DeprecationWarning
+            )
             with ctx.Pool(n_proc) as pool:
                 return pool.map(_analyze_block, blocks)
     finally:
         _JOB.pop()
 
 
-def _analyze_rows(gdf: gpd.GeoDataFrame, layer: gpd.GeoDataFrame, focus_codes: list[str],
-                  bands: tuple[float, ...], min_piece_km: float
-                  ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _analyze_rows(
+    gdf: gpd.GeoDataFrame,
+    layer: gpd.GeoDataFrame,
+    focus_codes: list[str],
+    bands: tuple[float, ...],
+    min_piece_km: float,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Return the per-route summaries and exposures of ``gdf`` (one process).
 
     Routes go through in batches of ``_BATCH_ROUTES``: the engine's arrays stay small enough
@@ -370,7 +435,7 @@ def _analyze_rows(gdf: gpd.GeoDataFrame, layer: gpd.GeoDataFrame, focus_codes: l
     summaries: list[dict[str, Any]] = []
     expo: list[dict[str, Any]] = []
     for lo in range(0, len(gdf), _BATCH_ROUTES):
-        batch = gdf.iloc[lo:lo + _BATCH_ROUTES]
+        batch = gdf.iloc[lo : lo + _BATCH_ROUTES]
         runs = route_runs(batch, layer)
         expo.extend(route_exposure(runs, boundary_index(layer), focus_codes, bands))
         networks = (batch["topology"] == "network").tolist() if "topology" in batch else None
@@ -385,8 +450,10 @@ def _analyze_block(block: tuple[int, int]) -> tuple[list[dict[str, Any]], list[d
 
 
 def _layer_meta(layer: gpd.GeoDataFrame) -> dict[str, str]:
-    meta = {"name": layer.attrs.get("name", "user layer"),
-            "version": layer.attrs.get("version", "")}
+    meta = {
+        "name": layer.attrs.get("name", "user layer"),
+        "version": layer.attrs.get("version", ""),
+    }
     if layer.attrs.get("key"):
         meta["key"] = str(layer.attrs["key"])
     if layer.attrs.get("attribution"):
@@ -394,8 +461,9 @@ def _layer_meta(layer: gpd.GeoDataFrame) -> dict[str, str]:
     return meta
 
 
-def sensitivity_delta(base: pd.Series, alt: pd.Series, meta: dict[str, str] | None = None
-                      ) -> dict[str, Any]:
+def sensitivity_delta(
+    base: pd.Series, alt: pd.Series, meta: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Return how one route's figures move from ``base`` to ``alt`` (alternative minus base).
 
     Keys: ``boundaries`` (the alternative layer), ``length_km`` (always 0: lengths do not depend
@@ -419,8 +487,9 @@ def sensitivity_delta(base: pd.Series, alt: pd.Series, meta: dict[str, str] | No
     return {
         "boundaries": meta or {},
         "length_km": alt["length_km"] - base["length_km"],
-        "km_by_state": {c: alt["km_by_state"].get(c, 0.0) - base["km_by_state"].get(c, 0.0)
-                        for c in codes},
+        "km_by_state": {
+            c: alt["km_by_state"].get(c, 0.0) - base["km_by_state"].get(c, 0.0) for c in codes
+        },
         "offshore_km": alt["offshore_km"] - base["offshore_km"],
         "exposure": expo,
         "states_changed": list(alt["states"]) != list(base["states"]),
@@ -429,14 +498,21 @@ def sensitivity_delta(base: pd.Series, alt: pd.Series, meta: dict[str, str] | No
     }
 
 
-def _unmatched(these: list[dict[str, Any]], those: list[dict[str, Any]],
-               *, tolerance_km: float = 5.0) -> list[dict[str, Any]]:
+def _unmatched(
+    these: list[dict[str, Any]], those: list[dict[str, Any]], *, tolerance_km: float = 5.0
+) -> list[dict[str, Any]]:
     free = list(those)
     out = []
     for x in these:
-        match = next((y for y in free if (y["from"], y["to"], y["via"]) ==
-                      (x["from"], x["to"], x["via"]) and abs(y["km"] - x["km"]) <= tolerance_km),
-                     None)
+        match = next(
+            (
+                y
+                for y in free
+                if (y["from"], y["to"], y["via"]) == (x["from"], x["to"], x["via"])
+                and abs(y["km"] - x["km"]) <= tolerance_km
+            ),
+            None,
+        )
         if match is None:
             out.append({k: x[k] for k in ("from", "to", "via", "km")})
         else:
@@ -489,7 +565,9 @@ def flatten(analysis: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for rid, row in analysis.iterrows():
         flat: dict[str, Any] = {
-            "id": rid, "name": row["name"], "kind": row["kind"],
+            "id": rid,
+            "name": row["name"],
+            "kind": row["kind"],
             "length_km": row["length_km"],
             "states": ">".join(row["states"]),
             "transit_states": ">".join(row["transit_states"]),

@@ -33,8 +33,18 @@ from ._index import BoundaryIndex, boundary_index
 from ._io import read_vector
 from .errors import BoundaryError, UnknownStateError, unknown_code_message
 
-__all__ = ["DEFAULT", "LAYERS", "REGION_BBOX", "BoundaryIndex", "boundary_index", "check_codes",
-           "layer_path", "load_boundaries", "polygonal", "resolve_layer"]
+__all__ = [
+    "DEFAULT",
+    "LAYERS",
+    "REGION_BBOX",
+    "BoundaryIndex",
+    "boundary_index",
+    "check_codes",
+    "layer_path",
+    "load_boundaries",
+    "polygonal",
+    "resolve_layer",
+]
 
 REGION_BBOX: tuple[float, float, float, float] = (100.0, 30.0, 150.0, 60.0)
 """(lon_min, lat_min, lon_max, lat_max) in degrees of the OpenStreetMap region.
@@ -62,33 +72,42 @@ def _region_text() -> str:
     return f"{lon_min:g}–{lon_max:g}°E, {lat_min:g}–{lat_max:g}°N"
 
 
-LAYERS: Mapping[str, Mapping[str, str]] = MappingProxyType({
-    "ne": MappingProxyType({
-        "file": "ne_10m_admin0.parquet",
-        "name": "Natural Earth 1:10m Admin 0 - Countries",
-        "version": "5.1.1",
-        "attribution": _NE_ATTRIBUTION,
-        "attribution_html": _NE_ATTRIBUTION_HTML,
-        "licence": "public domain",
-    }),
-    "osm-neasia": MappingProxyType({
-        "file": "osm_neasia.parquet",
-        "name": f"OpenStreetMap country land polygons, Northeast Asia ({_region_text()})",
-        "version": "geo-maps countries-land-10m 0.6.0",
-        "attribution": _OSM_ATTRIBUTION,
-        "attribution_html": _OSM_ATTRIBUTION_HTML,
-        "licence": "ODbL-1.0",
-    }),
-    "composite": MappingProxyType({
-        "file": "composite.parquet",
-        "name": (f"OpenStreetMap inside {_region_text()}, "
-                 "Natural Earth 1:10m Admin 0 elsewhere"),
-        "version": "osm geo-maps countries-land-10m 0.6.0 + ne 5.1.1",
-        "attribution": f"{_OSM_ATTRIBUTION}; {_NE_ATTRIBUTION}",
-        "attribution_html": f"{_OSM_ATTRIBUTION_HTML}; {_NE_ATTRIBUTION_HTML}",
-        "licence": "ODbL-1.0 (inside the region); public domain (elsewhere)",
-    }),
-})
+LAYERS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        "ne": MappingProxyType(
+            {
+                "file": "ne_10m_admin0.parquet",
+                "name": "Natural Earth 1:10m Admin 0 - Countries",
+                "version": "5.1.1",
+                "attribution": _NE_ATTRIBUTION,
+                "attribution_html": _NE_ATTRIBUTION_HTML,
+                "licence": "public domain",
+            }
+        ),
+        "osm-neasia": MappingProxyType(
+            {
+                "file": "osm_neasia.parquet",
+                "name": f"OpenStreetMap country land polygons, Northeast Asia ({_region_text()})",
+                "version": "geo-maps countries-land-10m 0.6.0",
+                "attribution": _OSM_ATTRIBUTION,
+                "attribution_html": _OSM_ATTRIBUTION_HTML,
+                "licence": "ODbL-1.0",
+            }
+        ),
+        "composite": MappingProxyType(
+            {
+                "file": "composite.parquet",
+                "name": (
+                    f"OpenStreetMap inside {_region_text()}, Natural Earth 1:10m Admin 0 elsewhere"
+                ),
+                "version": "osm geo-maps countries-land-10m 0.6.0 + ne 5.1.1",
+                "attribution": f"{_OSM_ATTRIBUTION}; {_NE_ATTRIBUTION}",
+                "attribution_html": f"{_OSM_ATTRIBUTION_HTML}; {_NE_ATTRIBUTION_HTML}",
+                "licence": "ODbL-1.0 (inside the region); public domain (elsewhere)",
+            }
+        ),
+    }
+)
 """Shipped boundary layers by name: file (in ``layers/boundaries/``), display name, version,
 attribution (plain text and HTML, to show on every map that uses the layer) and licence."""
 
@@ -157,13 +176,15 @@ def resolve_layer(
     )
 
 
-
 _CACHE: dict[tuple[str, str, str, float], gpd.GeoDataFrame] = {}
 
 
-def load_boundaries(path_or_name: str | os.PathLike[str] | None = None, *,
-                    code_column: str = "code", name_column: str | None = "name"
-                    ) -> gpd.GeoDataFrame:
+def load_boundaries(
+    path_or_name: str | os.PathLike[str] | None = None,
+    *,
+    code_column: str = "code",
+    name_column: str | None = "name",
+) -> gpd.GeoDataFrame:
     """Return a boundary layer as a GeoDataFrame in EPSG:4326 with ``code`` and ``name``.
 
     Parameters
@@ -196,8 +217,12 @@ def load_boundaries(path_or_name: str | os.PathLike[str] | None = None, *,
         return cached
     # Shipped layers were repaired and checked when they were built (scripts/): skip the
     # validity test, which costs seconds on the high-resolution layers.
-    layer = _read_layer(path, code_column=code_column, name_column=name_column,
-                        trusted=path_or_name is None or meta.get("file") is not None)
+    layer = _read_layer(
+        path,
+        code_column=code_column,
+        name_column=name_column,
+        trusted=path_or_name is None or meta.get("file") is not None,
+    )
     layer.attrs["name"] = meta.get("name", path.name)
     layer.attrs["version"] = meta.get("version", "")
     layer.attrs["key"] = meta.get("key", str(path))
@@ -208,18 +233,23 @@ def load_boundaries(path_or_name: str | os.PathLike[str] | None = None, *,
     return layer
 
 
-def _read_layer(path: Path, *, code_column: str, name_column: str | None,
-                trusted: bool = False) -> gpd.GeoDataFrame:
+def _read_layer(
+    path: Path, *, code_column: str, name_column: str | None, trusted: bool = False
+) -> gpd.GeoDataFrame:
     raw = read_vector(path, source=str(path), error=BoundaryError, what="a boundary layer")
     if code_column not in raw.columns:
         cols = ", ".join(repr(c) for c in raw.columns if c != raw.geometry.name)
-        raise BoundaryError(f"{path}: no code column {code_column!r}; columns are: {cols} "
-                            "(pass code_column=... / --code-column)")
+        raise BoundaryError(
+            f"{path}: no code column {code_column!r}; columns are: {cols} "
+            "(pass code_column=... / --code-column)"
+        )
     if raw.crs is None:
         xy = shapely.get_coordinates(raw.geometry.values)
         if xy.size and (np.abs(xy[:, 0]).max() > 360 or np.abs(xy[:, 1]).max() > 90):
-            raise BoundaryError(f"{path}: no CRS declared and coordinates are not longitude/"
-                                "latitude degrees; declare the layer's CRS")
+            raise BoundaryError(
+                f"{path}: no CRS declared and coordinates are not longitude/"
+                "latitude degrees; declare the layer's CRS"
+            )
         raw = raw.set_crs("EPSG:4326")
     elif not raw.crs.equals("EPSG:4326"):
         raw = raw.to_crs("EPSG:4326")
@@ -230,15 +260,23 @@ def _read_layer(path: Path, *, code_column: str, name_column: str | None,
         elif geom is None or geom.is_empty:
             problems.append(f"{path}: feature {i} ({code!r}): empty geometry")
         elif geom.geom_type not in ("Polygon", "MultiPolygon"):
-            problems.append(f"{path}: feature {i} ({code!r}): geometry is {geom.geom_type}, "
-                            "a boundary layer needs Polygon or MultiPolygon")
+            problems.append(
+                f"{path}: feature {i} ({code!r}): geometry is {geom.geom_type}, "
+                "a boundary layer needs Polygon or MultiPolygon"
+            )
     if problems:
         raise BoundaryError("\n".join(problems))
     geoms = list(raw.geometry.values) if trusted else [polygonal(g) for g in raw.geometry.values]
-    names = raw[name_column].astype(str) if name_column and name_column in raw else \
-        raw[code_column].astype(str)
-    frame = gpd.GeoDataFrame({"code": raw[code_column].astype(str).str.strip(),
-                              "name": names.values}, geometry=geoms, crs="EPSG:4326")
+    names = (
+        raw[name_column].astype(str)
+        if name_column and name_column in raw
+        else raw[code_column].astype(str)
+    )
+    frame = gpd.GeoDataFrame(
+        {"code": raw[code_column].astype(str).str.strip(), "name": names.values},
+        geometry=geoms,
+        crs="EPSG:4326",
+    )
     if frame["code"].duplicated().any():
         frame = frame.dissolve(by="code", aggfunc="first", as_index=False)
     return frame.reset_index(drop=True)
@@ -253,8 +291,9 @@ def polygonal(geom: shapely.Geometry) -> shapely.Geometry:
     return shapely.union_all(parts)
 
 
-def check_codes(codes: list[str] | tuple[str, ...], boundaries: gpd.GeoDataFrame, *,
-                source: str = "focus") -> list[str]:
+def check_codes(
+    codes: list[str] | tuple[str, ...], boundaries: gpd.GeoDataFrame, *, source: str = "focus"
+) -> list[str]:
     """Return ``codes`` upper-cased, or raise UnknownStateError naming close matches."""
     valid = set(boundaries["code"])
     out = []

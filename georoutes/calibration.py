@@ -68,8 +68,9 @@ def km_in_state(analysis: pd.DataFrame, route_id: str, state: str) -> float:
         close = get_close_matches(str(route_id), [str(i) for i in analysis.index], n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise GeorouteError(f"route {route_id!r} is not in the analysis{hint}")
-    km = km_by_state_of(km_measure(analysis.loc[[route_id]]).at[route_id, "km_by_state"]
-                        ).get(state, 0.0)
+    km = km_by_state_of(km_measure(analysis.loc[[route_id]]).at[route_id, "km_by_state"]).get(
+        state, 0.0
+    )
     if km <= 0:
         states = states_of(analysis.at[route_id, "states"])
         raise GeorouteError(

@@ -31,8 +31,18 @@ from ._data import layer_file, seeds_dir
 from .chainage import calibrate
 from .errors import RouteFileError
 
-__all__ = ["builtin_routes", "catalog", "catalog_paths", "corridor_routes", "corridors",
-           "drawn_vs_published_pct", "places", "published_length_km", "seed_facts", "sources"]
+__all__ = [
+    "builtin_routes",
+    "catalog",
+    "catalog_paths",
+    "corridor_routes",
+    "corridors",
+    "drawn_vs_published_pct",
+    "places",
+    "published_length_km",
+    "seed_facts",
+    "sources",
+]
 
 #: Route layers of the catalog, in the order their rows appear.
 ROUTE_FILES = ("pipelines.geojson", "rail.geojson", "shipping.geojson")
@@ -128,8 +138,9 @@ def sources() -> list[dict[str, Any]]:
     return [fact for fact in seed_facts().values() if fact["file"] == "sources.toml"]
 
 
-def corridor_routes(corridor_ids: list[str] | None = None, *,
-                    routes: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
+def corridor_routes(
+    corridor_ids: list[str] | None = None, *, routes: gpd.GeoDataFrame | None = None
+) -> gpd.GeoDataFrame:
     """Return corridors as routes: one MultiLineString per corridor, one part per leg.
 
     Each leg is the stretch of its route between the leg's ``from`` and ``to`` places (the
@@ -153,19 +164,23 @@ def corridor_routes(corridor_ids: list[str] | None = None, *,
     rows = []
     for cid in wanted:
         if cid not in table:
-            raise GeorouteError(f"corridors: unknown corridor {cid!r}; known: "
-                                f"{', '.join(sorted(table))}")
+            raise GeorouteError(
+                f"corridors: unknown corridor {cid!r}; known: {', '.join(sorted(table))}"
+            )
         item = table[cid]
         parts = []
         for n, leg in enumerate(item["legs"]):
             rid = leg["route"]
             if rid not in lines.index:
-                raise GeorouteError(f"corridors.toml: corridor {cid!r} leg {n}: unknown route "
-                                    f"{rid!r}")
+                raise GeorouteError(
+                    f"corridors.toml: corridor {cid!r} leg {n}: unknown route {rid!r}"
+                )
             geom = shapely.line_merge(lines.loc[rid, "geometry"])
             if geom.geom_type != "LineString":
-                raise GeorouteError(f"corridors.toml: corridor {cid!r} leg {n}: route {rid!r} "
-                                    "is not one continuous line")
+                raise GeorouteError(
+                    f"corridors.toml: corridor {cid!r} leg {n}: route {rid!r} "
+                    "is not one continuous line"
+                )
             # Positions along the line in its own (lon, lat) parameter: only to find where the
             # leg starts and ends; lengths are measured geodesically by analyze.
             a = 0.0 if "from" not in leg else geom.project(pts.loc[leg["from"], "geometry"])
@@ -174,12 +189,20 @@ def corridor_routes(corridor_ids: list[str] | None = None, *,
             if a > b:
                 piece = shapely.reverse(piece)
             parts.append(piece)
-        rows.append({"id": cid, "name": item.get("name", cid), "kind": item.get("mode"),
-                     "legs": [leg["route"] for leg in item["legs"]],
-                     "transfers": item.get("transfers", []),
-                     "origin": item.get("origin"), "destination": item.get("destination"),
-                     "sources": item.get("sources", []), "status": item.get("status", "concept"),
-                     "geometry": shapely.MultiLineString(parts)})
+        rows.append(
+            {
+                "id": cid,
+                "name": item.get("name", cid),
+                "kind": item.get("mode"),
+                "legs": [leg["route"] for leg in item["legs"]],
+                "transfers": item.get("transfers", []),
+                "origin": item.get("origin"),
+                "destination": item.get("destination"),
+                "sources": item.get("sources", []),
+                "status": item.get("status", "concept"),
+                "geometry": shapely.MultiLineString(parts),
+            }
+        )
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
     frame.index = pd.Index(frame["id"].to_list())
     return frame

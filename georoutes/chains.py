@@ -117,16 +117,19 @@ def chain_parts(geom: shapely.Geometry) -> Chain:
     if n_in == 1:
         return Chain(parts[0], "chain", parts_in=1)
     given = _ends(parts)
-    if all(_same(given[k, 1], given[k + 1, 0]) for k in range(n_in - 1)) and \
-            not _overlaps(parts):
+    if all(_same(given[k, 1], given[k + 1, 0]) for k in range(n_in - 1)) and not _overlaps(parts):
         return Chain(geom, "chain", parts_in=n_in)  # already one path, in order
     pieces, overlap_km = _merge(parts)
     if len(pieces) > 1 and _is_network(pieces):
         pieces.sort(key=lambda p: -_length_km(p))
-        return Chain(shapely.MultiLineString(pieces), "network", overlap_km=overlap_km,
-                     parts_in=n_in)
-    if overlap_km == 0.0 and len(pieces) == n_in and _total_gap_km(parts) <= \
-            _total_gap_km(_order(pieces)) + 1e-9:
+        return Chain(
+            shapely.MultiLineString(pieces), "network", overlap_km=overlap_km, parts_in=n_in
+        )
+    if (
+        overlap_km == 0.0
+        and len(pieces) == n_in
+        and _total_gap_km(parts) <= _total_gap_km(_order(pieces)) + 1e-9
+    ):
         ordered = parts  # the file's order is already the best chain
     else:
         ordered = _order(pieces) if len(pieces) > 1 else pieces
@@ -140,15 +143,24 @@ def chain_parts(geom: shapely.Geometry) -> Chain:
         b = shapely.get_coordinates(ordered[i + 1])[0]
         if _same(a, b):
             continue
-        gaps.append({"after_part": i, "length_km": _gap_km(a, b),
-                     "from_lon": float(a[0]), "from_lat": float(a[1]),
-                     "to_lon": float(b[0]), "to_lat": float(b[1])})
-    return Chain(shapely.MultiLineString(ordered), "chain", gaps=gaps, overlap_km=overlap_km,
-                 parts_in=n_in)
+        gaps.append(
+            {
+                "after_part": i,
+                "length_km": _gap_km(a, b),
+                "from_lon": float(a[0]),
+                "from_lat": float(a[1]),
+                "to_lon": float(b[0]),
+                "to_lat": float(b[1]),
+            }
+        )
+    return Chain(
+        shapely.MultiLineString(ordered), "chain", gaps=gaps, overlap_km=overlap_km, parts_in=n_in
+    )
 
 
-def _drawn_backwards(ordered: list[shapely.Geometry], parts: list[shapely.Geometry],
-                     first: np.ndarray) -> bool:
+def _drawn_backwards(
+    ordered: list[shapely.Geometry], parts: list[shapely.Geometry], first: np.ndarray
+) -> bool:
     """Return True when most of the input (by length) runs against ``ordered``'s direction.
 
     Reversing every part of the input therefore reverses the chain. An exact tie falls back
@@ -217,32 +229,33 @@ def _order(pieces: list[shapely.Geometry]) -> list[shapely.Geometry]:
     # Geodesic distance between every pair of piece ends: d[i, a, j, b].
     flat = ends.reshape(-1, 2)
     i, j = np.meshgrid(np.arange(2 * n), np.arange(2 * n), indexing="ij")
-    _, _, dist = GEOD.inv(flat[i.ravel(), 0], flat[i.ravel(), 1], flat[j.ravel(), 0],
-                          flat[j.ravel(), 1])
+    _, _, dist = GEOD.inv(
+        flat[i.ravel(), 0], flat[i.ravel(), 1], flat[j.ravel(), 0], flat[j.ravel(), 1]
+    )
     d = np.asarray(dist).reshape(n, 2, n, 2)
     starts: list[tuple[int, int]]
     if n <= _EXHAUSTIVE_PIECES:
         starts = [(s, o) for s in range(n) for o in (0, 1)]
     else:
         # The outermost end: the one farthest from every other piece's nearest end.
-        near = np.array([[np.min(np.delete(d[s, e], s, axis=0)) for e in (0, 1)]
-                         for s in range(n)])
-        s, e = np.unravel_index(int(np.argmax(near)), near.shape)
-        starts = [(int(s), 1 - int(e))]
+        near = np.array([[np.min(np.delete(d[s, e], s, axis=0)) for e in (0, 1)] for s in range(n)])
+        s_, e_ = np.unravel_index(int(np.argmax(near)), near.shape)
+        starts = [(int(s_), 1 - int(e_))]
     best: tuple[float, list[tuple[int, int]]] | None = None
-    for s, orient in starts:
-        path = [(s, orient)]
-        used = {s}
+    for first, orient in starts:
+        path: list[tuple[int, int]] = [(int(first), int(orient))]
+        used = {int(first)}
         total = 0.0
         while len(used) < n:
             cur, o = path[-1]
             tail = 1 - o  # the end we leave from: 1 if oriented as given, 0 if reversed
             cand = d[cur, tail].copy()
             cand[list(used)] = np.inf
-            k, e = np.unravel_index(int(np.argmin(cand)), cand.shape)
+            k_, e_ = np.unravel_index(int(np.argmin(cand)), cand.shape)
+            k, e = int(k_), int(e_)
             total += float(cand[k, e])
-            path.append((int(k), int(e)))  # enter piece k at end e: reversed if e == 1
-            used.add(int(k))
+            path.append((k, e))  # enter piece k at end e: reversed if e == 1
+            used.add(k)
         if best is None or total < best[0] - 1e-9:
             best = (total, path)
     assert best is not None
@@ -251,5 +264,9 @@ def _order(pieces: list[shapely.Geometry]) -> list[shapely.Geometry]:
 
 def chain_summary(chain: Chain) -> dict[str, Any]:
     """Return the route table's columns for a chain: topology, gaps, overlap_km, parts."""
-    return {"topology": chain.topology, "gaps": chain.gaps, "overlap_km": chain.overlap_km,
-            "parts": chain.parts_in}
+    return {
+        "topology": chain.topology,
+        "gaps": chain.gaps,
+        "overlap_km": chain.overlap_km,
+        "parts": chain.parts_in,
+    }

@@ -284,9 +284,14 @@ def km_measure(analysis: pd.DataFrame) -> pd.DataFrame:
     >>> row["km_by_state"], float(row["offshore_km"]), row["km_basis"]
     ({'PRK': 100.0}, 0.0, 'track')
     """
-    drawn = pd.DataFrame({"km_by_state": analysis["km_by_state"],
-                          "offshore_km": analysis.get("offshore_km", math.nan),
-                          "km_basis": "drawn"}, index=analysis.index)
+    drawn = pd.DataFrame(
+        {
+            "km_by_state": analysis["km_by_state"],
+            "offshore_km": analysis.get("offshore_km", math.nan),
+            "km_basis": "drawn",
+        },
+        index=analysis.index,
+    )
     if "calibrated" not in analysis or "km_by_state_track" not in analysis:
         return drawn
     track = analysis["calibrated"].map(lambda v: v is True or v == True)  # noqa: E712
@@ -375,7 +380,10 @@ def transit_fee_breakdown(
     measure = km_measure(analysis)
     rows: list[dict[str, Any]] = []
     for route_id, states_value, km_value, basis in zip(
-        analysis.index, analysis["states"], measure["km_by_state"], measure["km_basis"],
+        analysis.index,
+        analysis["states"],
+        measure["km_by_state"],
+        measure["km_basis"],
         strict=True,
     ):
         if not applicable[route_id]:

@@ -114,8 +114,11 @@ def _focus_edges(index: BoundaryIndex, state: int, *, simplify_deg: float = 0.0)
         # Simplify the outline as lines, not polygons: a ring smaller than the tolerance
         # shrinks to a point instead of vanishing, so every point of the full outline stays
         # within ``simplify_deg`` of the simplified one.
-        lines = shapely.get_parts(shapely.simplify(shapely.boundary(index.geoms[state]),
-                                                   simplify_deg, preserve_topology=False))
+        lines = shapely.get_parts(
+            shapely.simplify(
+                shapely.boundary(index.geoms[state]), simplify_deg, preserve_topology=False
+            )
+        )
         xy, ring = shapely.get_coordinates(lines, return_index=True)
         same = ring[1:] == ring[:-1]
         x0, y0, x1, y1 = xy[:-1, 0][same], xy[:-1, 1][same], xy[1:, 0][same], xy[1:, 1][same]
@@ -147,8 +150,10 @@ def _focus_edges(index: BoundaryIndex, state: int, *, simplify_deg: float = 0.0)
         centre /= (stops - starts)[:, None]
     radius = np.zeros(starts.size)
     if ax.size:
-        far = np.maximum(np.linalg.norm(a - centre[owner_run], axis=1),
-                         np.linalg.norm(b - centre[owner_run], axis=1))
+        far = np.maximum(
+            np.linalg.norm(a - centre[owner_run], axis=1),
+            np.linalg.norm(b - centre[owner_run], axis=1),
+        )
         np.maximum.at(radius, owner_run, far)
     g_start = np.arange(0, starts.size, _RUN_EDGES, dtype=np.int64)
     g_stop = np.minimum(g_start + _RUN_EDGES, starts.size)
@@ -158,17 +163,31 @@ def _focus_edges(index: BoundaryIndex, state: int, *, simplify_deg: float = 0.0)
     if starts.size:
         np.add.at(g_centre, g_owner, centre)
         g_centre /= (g_stop - g_start)[:, None]
-        np.maximum.at(g_radius, g_owner,
-                      np.linalg.norm(centre - g_centre[g_owner], axis=1) + radius)
+        np.maximum.at(
+            g_radius, g_owner, np.linalg.norm(centre - g_centre[g_owner], axis=1) + radius
+        )
     v = b - a
     vv = np.einsum("ij,ij->i", v, v)
-    edges = _FocusEdges(a=a, b=b, run_start=starts, run_stop=stops,
-                        tree=shapely.STRtree(shapely.box(minx, miny, maxx, maxy)),
-                        run_centre=centre, run_radius=radius, group_start=g_start,
-                        group_stop=g_stop, group_centre=g_centre, group_radius=g_radius,
-                        ax=a[:, 0].copy(), ay=a[:, 1].copy(), az=a[:, 2].copy(),
-                        vx=v[:, 0].copy(), vy=v[:, 1].copy(), vz=v[:, 2].copy(),
-                        inv_vv=np.divide(1.0, vv, out=np.zeros_like(vv), where=vv > 0))
+    edges = _FocusEdges(
+        a=a,
+        b=b,
+        run_start=starts,
+        run_stop=stops,
+        tree=shapely.STRtree(shapely.box(minx, miny, maxx, maxy)),
+        run_centre=centre,
+        run_radius=radius,
+        group_start=g_start,
+        group_stop=g_stop,
+        group_centre=g_centre,
+        group_radius=g_radius,
+        ax=a[:, 0].copy(),
+        ay=a[:, 1].copy(),
+        az=a[:, 2].copy(),
+        vx=v[:, 0].copy(),
+        vy=v[:, 1].copy(),
+        vz=v[:, 2].copy(),
+        inv_vv=np.divide(1.0, vv, out=np.zeros_like(vv), where=vv > 0),
+    )
     _FOCUS_CACHE[key] = edges
     return edges
 
@@ -211,8 +230,9 @@ def _chunks(runs: RouteRuns) -> _Chunks:
     )
 
 
-def _candidates(ch: _Chunks, which: IntArray, edges: _FocusEdges,
-                radius_km: float | FloatArray) -> tuple[IntArray, IntArray]:
+def _candidates(
+    ch: _Chunks, which: IntArray, edges: _FocusEdges, radius_km: float | FloatArray
+) -> tuple[IntArray, IntArray]:
     """Return CSR (offsets, run ids) of the focus edge runs near each chunk in ``which``."""
     pad_lat = radius_km / _KM_PER_DEG_LAT
     lo = ch.miny[which] - pad_lat
@@ -224,8 +244,9 @@ def _candidates(ch: _Chunks, which: IntArray, edges: _FocusEdges,
     return _window_csr(minx, lo, maxx, hi, edges)
 
 
-def _window_csr(minx: FloatArray, miny: FloatArray, maxx: FloatArray, maxy: FloatArray,
-                edges: _FocusEdges) -> tuple[IntArray, IntArray]:
+def _window_csr(
+    minx: FloatArray, miny: FloatArray, maxx: FloatArray, maxy: FloatArray, edges: _FocusEdges
+) -> tuple[IntArray, IntArray]:
     """Return CSR (offsets, run ids) of the edge runs meeting each lon/lat window.
 
     Windows reaching past ±180° also look on the other side of the antimeridian; a window
@@ -235,12 +256,16 @@ def _window_csr(minx: FloatArray, miny: FloatArray, maxx: FloatArray, maxy: Floa
     minx = np.where(wide, -180.0, minx)
     maxx = np.where(wide, 180.0, maxx)
     qi_all, ri_all = [], []
-    for shift, rows in ((0.0, np.arange(minx.size)), (360.0, np.flatnonzero(minx < -180.0)),
-                        (-360.0, np.flatnonzero(maxx > 180.0))):
+    for shift, rows in (
+        (0.0, np.arange(minx.size)),
+        (360.0, np.flatnonzero(minx < -180.0)),
+        (-360.0, np.flatnonzero(maxx > 180.0)),
+    ):
         if rows.size == 0:
             continue
-        qi, ri = edges.tree.query(shapely.box(minx[rows] + shift, miny[rows],
-                                              maxx[rows] + shift, maxy[rows]))
+        qi, ri = edges.tree.query(
+            shapely.box(minx[rows] + shift, miny[rows], maxx[rows] + shift, maxy[rows])
+        )
         qi_all.append(rows[qi])
         ri_all.append(ri)
     qi = np.concatenate(qi_all)
@@ -263,8 +288,9 @@ def _ragged(counts: IntArray) -> IntArray:
     return np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
 
 
-def _nearest_chord(p: FloatArray, owner_chunk: IntArray, offsets: IntArray, run_ids: IntArray,
-                   edges: _FocusEdges) -> tuple[FloatArray, FloatArray]:
+def _nearest_chord(
+    p: FloatArray, owner_chunk: IntArray, offsets: IntArray, run_ids: IntArray, edges: _FocusEdges
+) -> tuple[FloatArray, FloatArray]:
     """Return each point's chord distance (km) to, and nearest point on, its candidate edges.
 
     Nearest points are ECEF km (NaN where a point has no candidate).
@@ -295,13 +321,15 @@ def _chord_to_arc(chord_km: FloatArray) -> FloatArray:
     """Return arc lengths on the mean sphere for chords: arc = 2R asin(c / 2R)."""
     out = chord_km.copy()
     finite = np.isfinite(out)
-    out[finite] = 2 * _MEAN_RADIUS_KM * np.arcsin(np.minimum(out[finite] / (2 * _MEAN_RADIUS_KM),
-                                                             1.0))
+    out[finite] = (
+        2 * _MEAN_RADIUS_KM * np.arcsin(np.minimum(out[finite] / (2 * _MEAN_RADIUS_KM), 1.0))
+    )
     return out
 
 
-def _distance_all_km(p: FloatArray, edges: _FocusEdges, *, chord: bool = False,
-                     near: FloatArray | None = None) -> FloatArray:
+def _distance_all_km(
+    p: FloatArray, edges: _FocusEdges, *, chord: bool = False, near: FloatArray | None = None
+) -> FloatArray:
     """Return the distance (km) from each point to the nearest of all ``edges``.
 
     With ``chord``, the straight-line (ECEF) distance instead of the arc; with ``near``, the
@@ -330,8 +358,15 @@ def _distance_all_km(p: FloatArray, edges: _FocusEdges, *, chord: bool = False,
     return out if chord else _chord_to_arc(out)
 
 
-def _runs_min(best: FloatArray, p: FloatArray, pair_pt: IntArray, pair_run: IntArray,
-              edges: _FocusEdges, *, near: FloatArray | None = None) -> None:
+def _runs_min(
+    best: FloatArray,
+    p: FloatArray,
+    pair_pt: IntArray,
+    pair_run: IntArray,
+    edges: _FocusEdges,
+    *,
+    near: FloatArray | None = None,
+) -> None:
     """Lower ``best[i]`` to the chord distance from point ``i`` to the nearest edge of its runs.
 
     With ``near``, ``near[i]`` becomes that nearest point.
@@ -362,8 +397,14 @@ def _runs_min(best: FloatArray, p: FloatArray, pair_pt: IntArray, pair_run: IntA
     _edge_min(best, p, pair_pt[keep], pair_run[keep], edges, near)
 
 
-def _edge_min(best: FloatArray, p: FloatArray, pair_pt: IntArray, pair_run: IntArray,
-              edges: _FocusEdges, near: FloatArray | None) -> None:
+def _edge_min(
+    best: FloatArray,
+    p: FloatArray,
+    pair_pt: IntArray,
+    pair_run: IntArray,
+    edges: _FocusEdges,
+    near: FloatArray | None,
+) -> None:
     """Lower ``best[i]`` to the chord distance from point ``i`` to each edge of its runs."""
     n_edges = edges.run_stop[pair_run] - edges.run_start[pair_run]
     pair_pt = np.repeat(pair_pt, n_edges)
@@ -393,13 +434,18 @@ def _edge_min(best: FloatArray, p: FloatArray, pair_pt: IntArray, pair_run: IntA
     best[pts[better]] = least[better]
     hit = pair_edge[at[better]]
     t_hit = t[at[better]]
-    near[pts[better]] = np.column_stack([edges.ax[hit] + t_hit * edges.vx[hit],
-                                         edges.ay[hit] + t_hit * edges.vy[hit],
-                                         edges.az[hit] + t_hit * edges.vz[hit]])
+    near[pts[better]] = np.column_stack(
+        [
+            edges.ax[hit] + t_hit * edges.vx[hit],
+            edges.ay[hit] + t_hit * edges.vy[hit],
+            edges.az[hit] + t_hit * edges.vz[hit],
+        ]
+    )
 
 
-def route_exposure(runs: RouteRuns, index: BoundaryIndex, focus: list[str],
-                   bands_km: tuple[float, ...]) -> list[dict[str, dict[str, Any]]]:
+def route_exposure(
+    runs: RouteRuns, index: BoundaryIndex, focus: list[str], bands_km: tuple[float, ...]
+) -> list[dict[str, dict[str, Any]]]:
     """Return, per route, the exposure to each focus state.
 
     Each entry maps a focus code to ``{"inside_km", "within_km": {"<d>": km}, "min_distance_km"}``
@@ -430,8 +476,11 @@ def route_exposure(runs: RouteRuns, index: BoundaryIndex, focus: list[str],
             for j, d in enumerate(bands_km):
                 running = max(running, float(within[r, j]))  # monotone by construction
                 bands[_band_key(d)] = running
-            out[r][code] = {"inside_km": inside, "within_km": bands,
-                            "min_distance_km": 0.0 if inside > 0 else float(nearest[r])}
+            out[r][code] = {
+                "inside_km": inside,
+                "within_km": bands,
+                "min_distance_km": 0.0 if inside > 0 else float(nearest[r]),
+            }
     return out
 
 
@@ -439,8 +488,9 @@ def _band_key(d: float) -> str:
     return str(int(d)) if float(d).is_integer() else str(d)
 
 
-def _exposure_one(runs: RouteRuns, ch: _Chunks, edges: _FocusEdges, state: int,
-                  bands_km: tuple[float, ...]) -> tuple[FloatArray, FloatArray]:
+def _exposure_one(
+    runs: RouteRuns, ch: _Chunks, edges: _FocusEdges, state: int, bands_km: tuple[float, ...]
+) -> tuple[FloatArray, FloatArray]:
     """Return km within each band, per route, and each route's nearest approach.
 
     The nearest approach is in arc km, inf where the route comes no nearer than the widest band.
@@ -542,8 +592,10 @@ def _path_width(pa: FloatArray, pb: FloatArray, a: FloatArray, b: FloatArray) ->
 
 def _arc_to_chord(arc_km: FloatArray) -> FloatArray:
     """Return chords for arc lengths on the mean sphere: c = 2R sin(arc / 2R)."""
-    return np.asarray(2 * _MEAN_RADIUS_KM * np.sin(np.minimum(arc_km / (2 * _MEAN_RADIUS_KM),
-                                                               np.pi / 2)), dtype=float)
+    return np.asarray(
+        2 * _MEAN_RADIUS_KM * np.sin(np.minimum(arc_km / (2 * _MEAN_RADIUS_KM), np.pi / 2)),
+        dtype=float,
+    )
 
 
 def _linear_fraction(da: FloatArray, db: FloatArray, d: float) -> FloatArray:
@@ -559,9 +611,16 @@ def _linear_fraction(da: FloatArray, db: FloatArray, d: float) -> FloatArray:
     return out
 
 
-def _eval(runs: RouteRuns, ch: _Chunks, pos: FloatArray, chunk_of: IntArray,
-          offsets: IntArray, run_ids: IntArray, edges: _FocusEdges, state: int
-          ) -> tuple[FloatArray, FloatArray, FloatArray]:
+def _eval(
+    runs: RouteRuns,
+    ch: _Chunks,
+    pos: FloatArray,
+    chunk_of: IntArray,
+    offsets: IntArray,
+    run_ids: IntArray,
+    edges: _FocusEdges,
+    state: int,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Return each position's ECEF point, chord distance and nearest territory point.
 
     Inside the focus state the distance is 0 and the nearest point is the point itself.
@@ -583,8 +642,9 @@ def _eval(runs: RouteRuns, ch: _Chunks, pos: FloatArray, chunk_of: IntArray,
     return p, d, q
 
 
-def _far_nearest(runs: RouteRuns, ch: _Chunks, index: BoundaryIndex, state: int,
-                 routes: IntArray) -> FloatArray:
+def _far_nearest(
+    runs: RouteRuns, ch: _Chunks, index: BoundaryIndex, state: int, routes: IntArray
+) -> FloatArray:
     """Return the nearest approach (km) of routes that come nowhere near the focus state.
 
     Branch and bound over route intervals and outline detail at once, in ECEF chords. An
@@ -635,11 +695,25 @@ def _far_nearest(runs: RouteRuns, ch: _Chunks, index: BoundaryIndex, state: int,
         if a.size == 0:
             break
         h = h_all[lev]
-        _keep_best(best, best_pos, best_seg, route, np.minimum(da, db) + h,
-                   np.where(da <= db, a, b), first, last)
+        _keep_best(
+            best,
+            best_pos,
+            best_seg,
+            route,
+            np.minimum(da, db) + h,
+            np.where(da <= db, a, b),
+            first,
+            last,
+        )
         length = (b - a) / 1000.0 * (1.0 + _PATH_SLACK)
-        lower = _lens_bound(pa, pb, np.maximum(da - h, 0.0), np.maximum(db - h, 0.0), length,
-                            _path_width(pa, pb, a, b))
+        lower = _lens_bound(
+            pa,
+            pb,
+            np.maximum(da - h, 0.0),
+            np.maximum(db - h, 0.0),
+            length,
+            _path_width(pa, pb, a, b),
+        )
         tol = np.maximum(_MIN_TOL_KM, _REL_TOL_FAR * best[route])
         live = (lower < best[route] - tol) & (length > _MIN_TOL_KM)
         if not live.any():
@@ -670,12 +744,21 @@ def _far_nearest(runs: RouteRuns, ch: _Chunks, index: BoundaryIndex, state: int,
         first = np.concatenate([first[up], first[cut], first[cut]])
         last = np.concatenate([last[up], last[cut], last[cut]])
         lev = np.concatenate([lev[up], lev[cut], lev[cut]])
-    return _geodesic_polish(seg, levels[-1], best_pos[routes], best_seg[routes],
-                            _chord_to_arc(best[routes]))
+    return _geodesic_polish(
+        seg, levels[-1], best_pos[routes], best_seg[routes], _chord_to_arc(best[routes])
+    )
 
 
-def _keep_best(best: FloatArray, best_pos: FloatArray, best_seg: IntArray, route: IntArray,
-               value: FloatArray, pos: FloatArray, first: IntArray, last: IntArray) -> None:
+def _keep_best(
+    best: FloatArray,
+    best_pos: FloatArray,
+    best_seg: IntArray,
+    route: IntArray,
+    value: FloatArray,
+    pos: FloatArray,
+    first: IntArray,
+    last: IntArray,
+) -> None:
     """Lower ``best[r]`` to each route's least ``value``, remembering where it was found."""
     order = np.lexsort((value, route))
     r_sorted = route[order]
@@ -687,8 +770,9 @@ def _keep_best(best: FloatArray, best_pos: FloatArray, best_seg: IntArray, route
     best_seg[r, 0], best_seg[r, 1] = first[better], last[better]
 
 
-def _geodesic_polish(seg: Any, edges: _FocusEdges, pos: FloatArray, seg_range: IntArray,
-                     arc_km: FloatArray) -> FloatArray:
+def _geodesic_polish(
+    seg: Any, edges: _FocusEdges, pos: FloatArray, seg_range: IntArray, arc_km: FloatArray
+) -> FloatArray:
     """Return the nearest approaches as WGS84 geodesics.
 
     The search ranks candidates by ECEF chords turned into arcs on the mean sphere, which is
@@ -708,15 +792,22 @@ def _geodesic_polish(seg: Any, edges: _FocusEdges, pos: FloatArray, seg_range: I
     near = np.full(p.shape, np.nan)
     _distance_all_km(p, edges, chord=True, near=near)
     found = np.isfinite(near).all(axis=1)
-    q_lon, q_lat, _ = _from_ecef().transform(near[found, 0] * 1000.0, near[found, 1] * 1000.0,
-                                             near[found, 2] * 1000.0)
+    q_lon, q_lat, _ = _from_ecef().transform(
+        near[found, 0] * 1000.0, near[found, 1] * 1000.0, near[found, 2] * 1000.0
+    )
     _, _, dist = GEOD.inv(lon[found], lat[found], np.asarray(q_lon), np.asarray(q_lat))
     out[ok[found]] = np.asarray(dist, dtype=float) / 1000.0
     return out
 
 
-def _lens_bound(pa: FloatArray, pb: FloatArray, ra: FloatArray, rb: FloatArray,
-                length: FloatArray, wide: FloatArray) -> FloatArray:
+def _lens_bound(
+    pa: FloatArray,
+    pb: FloatArray,
+    ra: FloatArray,
+    rb: FloatArray,
+    length: FloatArray,
+    wide: FloatArray,
+) -> FloatArray:
     """Return a lower bound on the distance to a set from a route interval (chord km).
 
     The set lies outside the balls ``B(pa, ra)`` and ``B(pb, rb)``; the interval runs from
@@ -734,8 +825,11 @@ def _lens_bound(pa: FloatArray, pb: FloatArray, ra: FloatArray, rb: FloatArray,
     with np.errstate(invalid="ignore", divide="ignore"):
         c_pos = (chord**2 + ra**2 - rb**2) / (2.0 * chord)
     inside = (chord > 0) & (c_pos >= 0) & (c_pos <= chord)
-    rho = np.where(inside, np.sqrt(np.maximum(ra**2 - np.where(inside, c_pos, 0.0)**2, 0.0)),
-                   np.minimum(ra, rb))
+    rho = np.where(
+        inside,
+        np.sqrt(np.maximum(ra**2 - np.where(inside, c_pos, 0.0) ** 2, 0.0)),
+        np.minimum(ra, rb),
+    )
     # The balls must overlap for the chord to be covered; else the across bound is void.
     across = np.where(ra + rb > chord, rho - w, -np.inf)
     return np.maximum(along, across)
@@ -751,16 +845,18 @@ def band_polygons(boundaries: Any, code: str, bands_km: tuple[float, ...]) -> di
     """
     geom = boundaries.loc[boundaries["code"] == code].geometry.iloc[0]
     centre = shapely.centroid(geom)
-    aeqd = pyproj.CRS.from_proj4(f"+proj=aeqd +lat_0={centre.y} +lon_0={centre.x} "
-                                 "+datum=WGS84 +units=m")
+    aeqd = pyproj.CRS.from_proj4(
+        f"+proj=aeqd +lat_0={centre.y} +lon_0={centre.x} +datum=WGS84 +units=m"
+    )
     fwd = pyproj.Transformer.from_crs("EPSG:4326", aeqd, always_xy=True)
     inv = pyproj.Transformer.from_crs(aeqd, "EPSG:4326", always_xy=True)
     # Outward bands do not depend on holes (lakes inside the state lie within every band) and
     # display needs no more than ~1 km detail.
     shells = shapely.polygons(shapely.get_exterior_ring(shapely.get_parts(geom)))
     simple = shapely.simplify(shapely.multipolygons(shells), 0.01)
-    projected = shapely.transform(simple, lambda xy: np.column_stack(fwd.transform(xy[:, 0],
-                                                                                    xy[:, 1])))
+    projected = shapely.transform(
+        simple, lambda xy: np.column_stack(fwd.transform(xy[:, 0], xy[:, 1]))
+    )
     out: dict[str, Any] = {}
     for d in bands_km:
         # For display a band's outline needs detail of about 2 % of its width; parts are grown
@@ -769,6 +865,6 @@ def band_polygons(boundaries: Any, code: str, bands_km: tuple[float, ...]) -> di
         grown = shapely.union_all(shapely.buffer(coarse, d * 1000.0, quad_segs=4))
         grown = shapely.segmentize(grown, 20_000.0)
         out[_band_key(d)] = shapely.make_valid(
-            shapely.transform(grown, lambda xy: np.column_stack(inv.transform(xy[:, 0],
-                                                                              xy[:, 1]))))
+            shapely.transform(grown, lambda xy: np.column_stack(inv.transform(xy[:, 0], xy[:, 1])))
+        )
     return out

@@ -81,8 +81,14 @@ def geodesic_length_m(lon: npt.ArrayLike, lat: npt.ArrayLike) -> float:
     return float(segment_lengths_m(lon, lat).sum())
 
 
-def _deviation_m(lon0: FloatArray, lat0: FloatArray, lon1: FloatArray, lat1: FloatArray,
-                 az: FloatArray, dist: FloatArray) -> FloatArray:
+def _deviation_m(
+    lon0: FloatArray,
+    lat0: FloatArray,
+    lon1: FloatArray,
+    lat1: FloatArray,
+    az: FloatArray,
+    dist: FloatArray,
+) -> FloatArray:
     # Distance between the geodesic midpoint and the planar (lon, lat) midpoint of each segment:
     # for short segments the gap between the two paths peaks near the middle and grows with the
     # square of the segment's length.
@@ -111,8 +117,9 @@ class DensifiedPart:
         return float(self.seg_m.sum())
 
 
-def densify(lon: npt.ArrayLike, lat: npt.ArrayLike, *,
-            tolerance_m: float = DENSIFY_TOLERANCE_M) -> DensifiedPart:
+def densify(
+    lon: npt.ArrayLike, lat: npt.ArrayLike, *, tolerance_m: float = DENSIFY_TOLERANCE_M
+) -> DensifiedPart:
     """Return the line densified with points on its geodesics.
 
     New vertices are placed on the geodesic between each pair of input vertices, evenly spaced,
@@ -129,8 +136,12 @@ def densify(lon: npt.ArrayLike, lat: npt.ArrayLike, *,
     return densify_parts([lon], [lat], tolerance_m=tolerance_m)[0]
 
 
-def densify_parts(lons: list[npt.ArrayLike], lats: list[npt.ArrayLike], *,
-                  tolerance_m: float = DENSIFY_TOLERANCE_M) -> list[DensifiedPart]:
+def densify_parts(
+    lons: list[npt.ArrayLike],
+    lats: list[npt.ArrayLike],
+    *,
+    tolerance_m: float = DENSIFY_TOLERANCE_M,
+) -> list[DensifiedPart]:
     """Return each part densified as :func:`densify` does, computed in one vectorised pass."""
     sizes = [np.asarray(a).size for a in lons]
     if not sizes:
@@ -141,9 +152,14 @@ def densify_parts(lons: list[npt.ArrayLike], lats: list[npt.ArrayLike], *,
     flat = densify_flat(lon, lat, part, tolerance_m=tolerance_m)
     v_first = np.searchsorted(flat.vertex_part, np.arange(len(sizes) + 1))
     s_first = np.searchsorted(flat.seg_part, np.arange(len(sizes) + 1))
-    return [DensifiedPart(flat.lon[v_first[k]:v_first[k + 1]],
-                          flat.lat[v_first[k]:v_first[k + 1]],
-                          flat.seg_m[s_first[k]:s_first[k + 1]]) for k in range(len(sizes))]
+    return [
+        DensifiedPart(
+            flat.lon[v_first[k] : v_first[k + 1]],
+            flat.lat[v_first[k] : v_first[k + 1]],
+            flat.seg_m[s_first[k] : s_first[k + 1]],
+        )
+        for k in range(len(sizes))
+    ]
 
 
 @dataclass(frozen=True)
@@ -158,8 +174,13 @@ class DensifiedFlat:
     seg_start: npt.NDArray[np.int64]  # index of each segment's first vertex
 
 
-def densify_flat(lon: npt.ArrayLike, lat: npt.ArrayLike, part: npt.ArrayLike, *,
-                 tolerance_m: float = DENSIFY_TOLERANCE_M) -> DensifiedFlat:
+def densify_flat(
+    lon: npt.ArrayLike,
+    lat: npt.ArrayLike,
+    part: npt.ArrayLike,
+    *,
+    tolerance_m: float = DENSIFY_TOLERANCE_M,
+) -> DensifiedFlat:
     """Densify many line parts given as one array of vertices with their part numbers.
 
     ``part`` must be non-decreasing (each part's vertices together, in order). Longitudes are
@@ -310,8 +331,15 @@ def _short_segments(
     return np.asarray(length, dtype=float), np.asarray(cleared, dtype=bool)
 
 
-def _pieces(lon0: FloatArray, lat0: FloatArray, lon1: FloatArray, lat1: FloatArray,
-            az: FloatArray, dist: FloatArray, tolerance_m: float) -> npt.NDArray[np.int64]:
+def _pieces(
+    lon0: FloatArray,
+    lat0: FloatArray,
+    lon1: FloatArray,
+    lat1: FloatArray,
+    az: FloatArray,
+    dist: FloatArray,
+    tolerance_m: float,
+) -> npt.NDArray[np.int64]:
     """Return into how many equal pieces each segment's geodesic is cut."""
     gap = _deviation_m(lon0, lat0, lon1, lat1, az, dist)
     # The gap grows with the square of a segment's length: n pieces cut it by n**2. The check
@@ -330,8 +358,9 @@ def _pieces(lon0: FloatArray, lat0: FloatArray, lon1: FloatArray, lat1: FloatArr
         bad = sub_gap > tolerance_m
         if not bad.any():
             break
-        n[check[bad]] = np.ceil(n[check[bad]] * np.sqrt(sub_gap[bad] / tolerance_m)
-                                * 1.2).astype(np.int64)
+        n[check[bad]] = np.ceil(n[check[bad]] * np.sqrt(sub_gap[bad] / tolerance_m) * 1.2).astype(
+            np.int64
+        )
         check = check[bad]
     return n
 
@@ -351,8 +380,9 @@ def _interior_points(
     return plon, np.asarray(plat, dtype=float), owner, k
 
 
-def _max_sub_gap(lon0: FloatArray, lat0: FloatArray, az: FloatArray, dist: FloatArray,
-                 n: npt.NDArray[np.int64]) -> FloatArray:
+def _max_sub_gap(
+    lon0: FloatArray, lat0: FloatArray, az: FloatArray, dist: FloatArray, n: npt.NDArray[np.int64]
+) -> FloatArray:
     # Largest midpoint gap among the n sub-segments of each segment (checked on the first,
     # middle and last: the gap varies smoothly along a geodesic).
     probe_k = np.stack([np.zeros_like(n), n // 2, n - 1], axis=1)
@@ -366,13 +396,15 @@ def _max_sub_gap(lon0: FloatArray, lat0: FloatArray, az: FloatArray, dist: Float
     blon, blat = np.asarray(blon, dtype=float), np.asarray(blat, dtype=float)
     blon = alon + ((blon - alon + 180.0) % 360.0 - 180.0)
     saz, _, sdist = GEOD.inv(alon, alat, blon, blat)
-    gap = _deviation_m(alon, alat, blon, blat, np.asarray(saz, dtype=float),
-                       np.asarray(sdist, dtype=float))
+    gap = _deviation_m(
+        alon, alat, blon, blat, np.asarray(saz, dtype=float), np.asarray(sdist, dtype=float)
+    )
     return np.asarray(gap.reshape(-1, 3).max(axis=1), dtype=float)
 
 
-def split_antimeridian(lon: npt.ArrayLike, lat: npt.ArrayLike
-                       ) -> list[tuple[FloatArray, FloatArray, FloatArray]]:
+def split_antimeridian(
+    lon: npt.ArrayLike, lat: npt.ArrayLike
+) -> list[tuple[FloatArray, FloatArray, FloatArray]]:
     """Return the unwrapped line cut where it crosses ±180°, each piece shifted into [-180, 180].
 
     Each item is ``(lon, lat, frac)``: the piece's vertices and, for each of its vertices, the
@@ -426,6 +458,7 @@ def _on_edge(lon: float, sheet: np.int64) -> bool:
     return bool(lon == -180.0 + 360.0 * (sheet + 1))
 
 
-def _shifted(lon: list[float], lat: list[float], frac: list[float], sheet: np.int64
-             ) -> tuple[FloatArray, FloatArray, FloatArray]:
+def _shifted(
+    lon: list[float], lat: list[float], frac: list[float], sheet: np.int64
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     return (np.asarray(lon) - 360.0 * sheet, np.asarray(lat), np.asarray(frac))

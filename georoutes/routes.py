@@ -566,7 +566,7 @@ def validate_routes(
         if any(p.feature is None for p in problems):
             return _empty_routes()
         keep = np.ones(len(gdf), dtype=bool)
-        keep[[p.feature for p in problems]] = False
+        keep[[int(p.feature) for p in problems if p.feature is not None]] = False
         gdf, made_up = gdf[keep], made_up[keep]
     if gdf.crs is None:
         gdf = gdf.set_crs("EPSG:4326")

@@ -24,8 +24,15 @@ from .boundaries import BoundaryIndex, boundary_index, load_boundaries
 from .geodesy import DensifiedFlat, densify_flat, densify_parts, split_antimeridian
 from .routes import as_routes
 
-__all__ = ["RouteRuns", "Segments", "crossings", "route_runs", "route_segments", "summarise_routes",
-           "transits"]
+__all__ = [
+    "RouteRuns",
+    "Segments",
+    "crossings",
+    "route_runs",
+    "route_segments",
+    "summarise_routes",
+    "transits",
+]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -357,19 +364,23 @@ def _merged_runs(runs: RouteRuns, r: int) -> list[_Run]:
     return out
 
 
-def summarise_routes(runs: RouteRuns, *, min_piece_km: float,
-                     networks: Sequence[bool] | None = None) -> list[dict[str, Any]]:
+def summarise_routes(
+    runs: RouteRuns, *, min_piece_km: float, networks: Sequence[bool] | None = None
+) -> list[dict[str, Any]]:
     """Return, per route, km_by_state, offshore_km, states, transit_states, slivers, crossings.
 
     ``networks`` flags routes whose parts are a set (branches, :mod:`georoutes.chains`): every
     join between their parts is then a gap, never a crossing.
     """
     gaps = _part_gaps_km(runs.seg, networks)
-    out = [_summarise_route(runs, r, min_piece_km=min_piece_km, gaps_km=gaps.get(r, ()))
-           for r in range(runs.seg.length_m.size)]
+    out = [
+        _summarise_route(runs, r, min_piece_km=min_piece_km, gaps_km=gaps.get(r, ()))
+        for r in range(runs.seg.length_m.size)
+    ]
     xings = [x for summary in out for x in summary["crossings"]]
-    owner = np.array([r for r, summary in enumerate(out) for _ in summary["crossings"]],
-                     dtype=np.int64)
+    owner = np.array(
+        [r for r, summary in enumerate(out) for _ in summary["crossings"]], dtype=np.int64
+    )
     if xings:
         pos = runs.seg.offset_m[owner] + np.array([x["km"] for x in xings]) * 1000.0
         lon, lat = runs.seg.point_at(pos)
@@ -379,8 +390,9 @@ def summarise_routes(runs: RouteRuns, *, min_piece_km: float,
     return out
 
 
-def _part_gaps_km(seg: Segments, networks: Sequence[bool] | None = None
-                  ) -> dict[int, tuple[float, ...]]:
+def _part_gaps_km(
+    seg: Segments, networks: Sequence[bool] | None = None
+) -> dict[int, tuple[float, ...]]:
     """Return, per route, the km positions of joins between parts that do not touch.
 
     A join is a gap when the previous part ends elsewhere than the next one starts.
@@ -400,8 +412,9 @@ def _part_gaps_km(seg: Segments, networks: Sequence[bool] | None = None
     if networks is not None:
         apart |= np.asarray(networks, dtype=bool)[route]
     out: dict[int, list[float]] = {}
-    for r, p in zip(route[same_route & apart].tolist(), pos[same_route & apart].tolist(),
-                    strict=True):
+    for r, p in zip(
+        route[same_route & apart].tolist(), pos[same_route & apart].tolist(), strict=True
+    ):
         out.setdefault(int(r), []).append((p - float(seg.offset_m[r])) / 1000.0)
     return {r: tuple(v) for r, v in out.items()}
 
@@ -409,20 +422,18 @@ def _part_gaps_km(seg: Segments, networks: Sequence[bool] | None = None
 def _states_at_gap(merged: list[_Run], gap_km: float) -> dict[str, Any]:
     """Return the gap's position and the states (None: offshore) on either side of it."""
     # A run may span the gap (the same state, or no state, on both sides).
-    before = [run.state for run in merged
-              if run.start_km < gap_km - _GAP_EPS_KM <= run.stop_km]
-    after = [run.state for run in merged
-             if run.start_km <= gap_km + _GAP_EPS_KM < run.stop_km]
-    return {"km": gap_km, "from": before[0] if before else None,
-            "to": after[0] if after else None}
+    before = [run.state for run in merged if run.start_km < gap_km - _GAP_EPS_KM <= run.stop_km]
+    after = [run.state for run in merged if run.start_km <= gap_km + _GAP_EPS_KM < run.stop_km]
+    return {"km": gap_km, "from": before[0] if before else None, "to": after[0] if after else None}
 
 
 def _between(gaps_km: tuple[float, ...], a_km: float, b_km: float) -> bool:
     return any(a_km - _GAP_EPS_KM <= g <= b_km + _GAP_EPS_KM for g in gaps_km)
 
 
-def _summarise_route(runs: RouteRuns, r: int, *, min_piece_km: float,
-                     gaps_km: tuple[float, ...] = ()) -> dict[str, Any]:
+def _summarise_route(
+    runs: RouteRuns, r: int, *, min_piece_km: float, gaps_km: tuple[float, ...] = ()
+) -> dict[str, Any]:
     merged = _merged_runs(runs, r)
     km_by_state: dict[str, float] = {}
     offshore_km = 0.0
@@ -443,26 +454,36 @@ def _summarise_route(runs: RouteRuns, r: int, *, min_piece_km: float,
         # A sliver lies directly between its neighbours: what separates it from them is less
         # than min_piece_km of no state (a river left out of land polygons), never the sea,
         # and never a gap between parts. A landfall is therefore never absorbed.
-        candidates = [i for i in range(1, len(land) - 1)
-                      if land[i].km < min_piece_km
-                      and land[i - 1].state == land[i + 1].state != land[i].state
-                      and land[i].start_km - land[i - 1].stop_km < min_piece_km
-                      and land[i + 1].start_km - land[i].stop_km < min_piece_km
-                      and not _between(gaps_km, land[i - 1].stop_km, land[i + 1].start_km)]
+        candidates = [
+            i
+            for i in range(1, len(land) - 1)
+            if land[i].km < min_piece_km
+            and land[i - 1].state == land[i + 1].state != land[i].state
+            and land[i].start_km - land[i - 1].stop_km < min_piece_km
+            and land[i + 1].start_km - land[i].stop_km < min_piece_km
+            and not _between(gaps_km, land[i - 1].stop_km, land[i + 1].start_km)
+        ]
         if candidates:
             i = min(candidates, key=lambda k: (land[k].km, str(land[k].state)))
             run, prev, nxt = land[i], land[i - 1], land[i + 1]
-            slivers.append({"state": run.state, "within": prev.state,
-                            "from_km": run.start_km, "to_km": run.stop_km,
-                            "length_km": run.km})
-            land[i - 1:i + 2] = [_Run(prev.state, prev.start_km, nxt.stop_km)]
+            slivers.append(
+                {
+                    "state": run.state,
+                    "within": prev.state,
+                    "from_km": run.start_km,
+                    "to_km": run.stop_km,
+                    "length_km": run.km,
+                }
+            )
+            land[i - 1 : i + 2] = [_Run(prev.state, prev.start_km, nxt.stop_km)]
             changed = True
         # Merge neighbours of the same state left after absorbing.
         i = 1
         while i < len(land):
             if land[i].state == land[i - 1].state:
-                land[i - 1:i + 1] = [_Run(land[i - 1].state, land[i - 1].start_km,
-                                          land[i].stop_km)]
+                land[i - 1 : i + 1] = [
+                    _Run(land[i - 1].state, land[i - 1].start_km, land[i].stop_km)
+                ]
             else:
                 i += 1
     slivers.sort(key=lambda s: s["from_km"])
@@ -473,11 +494,17 @@ def _summarise_route(runs: RouteRuns, r: int, *, min_piece_km: float,
     at_gap = [_states_at_gap(merged, g) for g in gaps_km]
     on_land = tuple(g["km"] for g in at_gap if g["from"] is not None or g["to"] is not None)
     xings: list[dict[str, Any]] = [
-        {"from": prev.state, "to": nxt.state,
-         "via": "sea" if nxt.start_km - prev.stop_km > _GAP_EPS_KM else "land",
-         "lon": math.nan, "lat": math.nan, "km": nxt.start_km}
+        {
+            "from": prev.state,
+            "to": nxt.state,
+            "via": "sea" if nxt.start_km - prev.stop_km > _GAP_EPS_KM else "land",
+            "lon": math.nan,
+            "lat": math.nan,
+            "km": nxt.start_km,
+        }
         for prev, nxt in zip(land[:-1], land[1:], strict=True)
-        if not _between(on_land, prev.stop_km, nxt.start_km)]
+        if not _between(on_land, prev.stop_km, nxt.start_km)
+    ]
     return {
         "length_km": runs.seg.length_m[r] / 1000.0,
         "_gap_states": at_gap,
@@ -560,17 +587,32 @@ def transits(
         for seq, run in enumerate(_merged_runs(runs, r)):
             a = base + run.start_km * 1000.0
             b = base + run.stop_km * 1000.0
-            rows.append({"route_id": rid, "seq": seq, "state": run.state,
-                         "from_km": run.start_km, "to_km": run.stop_km, "length_km": run.km,
-                         "short": run.km < min_piece_km,
-                         "geometry": _piece_geometry(runs.seg, a, b)})
-    return gpd.GeoDataFrame(rows, columns=["route_id", "seq", "state", "from_km", "to_km",
-                                           "length_km", "short", "geometry"],
-                            geometry="geometry", crs="EPSG:4326")
+            rows.append(
+                {
+                    "route_id": rid,
+                    "seq": seq,
+                    "state": run.state,
+                    "from_km": run.start_km,
+                    "to_km": run.stop_km,
+                    "length_km": run.km,
+                    "short": run.km < min_piece_km,
+                    "geometry": _piece_geometry(runs.seg, a, b),
+                }
+            )
+    return gpd.GeoDataFrame(
+        rows,
+        columns=["route_id", "seq", "state", "from_km", "to_km", "length_km", "short", "geometry"],
+        geometry="geometry",
+        crs="EPSG:4326",
+    )
 
 
-def crossings(routes: gpd.GeoDataFrame, *, boundaries: gpd.GeoDataFrame | None = None,
-              min_piece_km: float = 0.5) -> gpd.GeoDataFrame:
+def crossings(
+    routes: gpd.GeoDataFrame,
+    *,
+    boundaries: gpd.GeoDataFrame | None = None,
+    min_piece_km: float = 0.5,
+) -> gpd.GeoDataFrame:
     """Return the border crossings of every route as points.
 
     Columns: ``route_id``, ``seq``, ``from``, ``to``, ``via`` ("land" or "sea"), ``km`` (along
@@ -580,11 +622,12 @@ def crossings(routes: gpd.GeoDataFrame, *, boundaries: gpd.GeoDataFrame | None =
     routes, boundaries = _routes_and_layer(routes, boundaries)
     runs = route_runs(routes, boundaries)
     rows: list[dict[str, Any]] = []
-    for rid, summary in zip(runs.seg.ids, summarise_routes(runs, min_piece_km=min_piece_km),
-                            strict=True):
+    for rid, summary in zip(
+        runs.seg.ids, summarise_routes(runs, min_piece_km=min_piece_km), strict=True
+    ):
         for seq, x in enumerate(summary["crossings"]):
             rows.append({"route_id": rid, "seq": seq, **x})
-    frame = pd.DataFrame(rows, columns=["route_id", "seq", "from", "to", "via", "km", "lon",
-                                        "lat"])
-    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]),
-                            crs="EPSG:4326")
+    frame = pd.DataFrame(rows, columns=["route_id", "seq", "from", "to", "via", "km", "lon", "lat"])
+    return gpd.GeoDataFrame(
+        frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs="EPSG:4326"
+    )

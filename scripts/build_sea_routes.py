@@ -41,8 +41,9 @@ class Endpoint:
 
 ENDPOINTS = {
     # "Vladivostok / Kozmino area" LNG: Kozmino (Nakhodka Bay) if the places layer has it.
-    "vladivostok": Endpoint(("kozmino", "vladivostok-port", "vladivostok"), "RUVVO",
-                            (131.883333, 43.116667)),
+    "vladivostok": Endpoint(
+        ("kozmino", "vladivostok-port", "vladivostok"), "RUVVO", (131.883333, 43.116667)
+    ),
     "samcheok-lng": Endpoint(("samcheok-lng",), "KRSUK", (129.189012, 37.439877)),
     "busan": Endpoint(("busan-port", "busan"), "KRPUS", (129.035797, 35.098203)),
     "rotterdam": Endpoint(("rotterdam-port", "rotterdam"), "NLRTM", (4.442447, 51.904383)),
@@ -51,18 +52,18 @@ ENDPOINTS = {
 CHOSUN_2025 = {
     "url": "https://biz.chosun.com/en/en-industry/2025/05/25/3OJ3LT3PYJF7BDQICBZL2Z44NY",
     "says": "Busan to Rotterdam via the Suez Canal is approximately 22,000 km; via the Arctic "
-            "route 13,000-15,000 km (Chosun Biz, 2025-05-25)",
+    "route 13,000-15,000 km (Chosun Biz, 2025-05-25)",
 }
 BAIRD_2026 = {
     "url": "https://www.bairdmaritime.com/shipping/boxships/"
-           "south-korea-to-conduct-containership-trial-voyage-through-arctic-later-this-year",
+    "south-korea-to-conduct-containership-trial-voyage-through-arctic-later-this-year",
     "says": "the planned Korean Arctic containership voyage would cover approximately "
-            "13,000 km, the Suez route nearly twice as long (Baird Maritime, 2026-01-07)",
+    "13,000 km, the Suez route nearly twice as long (Baird Maritime, 2026-01-07)",
 }
 BUSINESSKOREA_2023 = {
     "url": "http://www.businesskorea.co.kr/news/articleView.html?idxno=208584",
     "says": "the Cape of Good Hope bypass is more than 5,000 km longer than the Red Sea route "
-            "(BusinessKorea, December 2023)",
+    "(BusinessKorea, December 2023)",
 }
 
 
@@ -83,26 +84,54 @@ class Spec:
 
 
 SPECS = (
-    Spec("lng-vladivostok-samcheok", "LNG by sea: Vladivostok area to Samcheok (KOGAS)",
-         "vladivostok", "samcheok-lng", "proposed", "LNG carrier",
-         notes="the LNG alternative to the pipeline through the DPRK: Russian LNG shipped "
-               "across the East Sea to KOGAS's Samcheok terminal; no published voyage length"),
-    Spec("sea-busan-rotterdam-suez", "Busan to Rotterdam by sea via Suez", "busan", "rotterdam",
-         "operating", "container ship", published_length_km=22000.0, citations=(CHOSUN_2025,),
-         notes="the maritime Euro-Asian trade route the Trans-Korean / Trans-Siberian railway "
-               "would compete with"),
-    Spec("sea-busan-rotterdam-cape", "Busan to Rotterdam by sea round the Cape of Good Hope",
-         "busan", "rotterdam", "operating", "container ship", avoid=("Suez", "Panama"),
-         citations=(BUSINESSKOREA_2023,),
-         notes="Suez closed (as in the 2021 Ever Given blockage and the Red Sea diversions "
-               "since 2023); Panama closed too, because with Suez alone closed searoute's "
-               "shortest path from Busan crosses the Pacific and the Panama Canal"),
-    Spec("sea-busan-rotterdam-nsr", "Busan to Rotterdam by the Northern Sea Route",
-         "busan", "rotterdam", "seasonal", "ice-class container ship", avoid=("Suez",),
-         allow=("Northern Sea Route",), published_length_km=13000.0,
-         citations=(BAIRD_2026, CHOSUN_2025),
-         notes="summer-autumn only, ice-class ships and escort; "
-               "published figures 13,000-15,000 km"),
+    Spec(
+        "lng-vladivostok-samcheok",
+        "LNG by sea: Vladivostok area to Samcheok (KOGAS)",
+        "vladivostok",
+        "samcheok-lng",
+        "proposed",
+        "LNG carrier",
+        notes="the LNG alternative to the pipeline through the DPRK: Russian LNG shipped "
+        "across the East Sea to KOGAS's Samcheok terminal; no published voyage length",
+    ),
+    Spec(
+        "sea-busan-rotterdam-suez",
+        "Busan to Rotterdam by sea via Suez",
+        "busan",
+        "rotterdam",
+        "operating",
+        "container ship",
+        published_length_km=22000.0,
+        citations=(CHOSUN_2025,),
+        notes="the maritime Euro-Asian trade route the Trans-Korean / Trans-Siberian railway "
+        "would compete with",
+    ),
+    Spec(
+        "sea-busan-rotterdam-cape",
+        "Busan to Rotterdam by sea round the Cape of Good Hope",
+        "busan",
+        "rotterdam",
+        "operating",
+        "container ship",
+        avoid=("Suez", "Panama"),
+        citations=(BUSINESSKOREA_2023,),
+        notes="Suez closed (as in the 2021 Ever Given blockage and the Red Sea diversions "
+        "since 2023); Panama closed too, because with Suez alone closed searoute's "
+        "shortest path from Busan crosses the Pacific and the Panama Canal",
+    ),
+    Spec(
+        "sea-busan-rotterdam-nsr",
+        "Busan to Rotterdam by the Northern Sea Route",
+        "busan",
+        "rotterdam",
+        "seasonal",
+        "ice-class container ship",
+        avoid=("Suez",),
+        allow=("Northern Sea Route",),
+        published_length_km=13000.0,
+        citations=(BAIRD_2026, CHOSUN_2025),
+        notes="summer-autumn only, ice-class ships and escort; published figures 13,000-15,000 km",
+    ),
 )
 
 
@@ -117,11 +146,20 @@ def _endpoint(key: str, known: set[str]) -> tuple[str | tuple[float, float], dic
     for pid in end.place_ids:
         if pid in known:
             loc = resolve_location(pid, places=PLACES)
-            return pid, {"place": pid, "lon": loc.lon, "lat": loc.lat,
-                         "source": "layers/places/places.geojson"}
+            return pid, {
+                "place": pid,
+                "lon": loc.lon,
+                "lat": loc.lat,
+                "source": "layers/places/places.geojson",
+            }
     lon, lat = end.lonlat
-    return end.lonlat, {"place": None, "wanted_place_ids": list(end.place_ids), "lon": lon,
-                        "lat": lat, "source": f"{SEAROUTE_PORTS}: {end.locode}"}
+    return end.lonlat, {
+        "place": None,
+        "wanted_place_ids": list(end.place_ids),
+        "lon": lon,
+        "lat": lat,
+        "source": f"{SEAROUTE_PORTS}: {end.locode}",
+    }
 
 
 def build() -> dict[str, Any]:
@@ -130,9 +168,16 @@ def build() -> dict[str, Any]:
     for spec in track(SPECS, description="sea routes", transient=True):
         origin, o_meta = _endpoint(spec.origin, known)
         destination, d_meta = _endpoint(spec.destination, known)
-        gdf = sea_route(origin, destination, restrictions=spec.avoid, allow=spec.allow,
-                        connect_endpoints=True, route_id=spec.id, name=spec.name,
-                        places=PLACES if PLACES.exists() else None)
+        gdf = sea_route(
+            origin,
+            destination,
+            restrictions=spec.avoid,
+            allow=spec.allow,
+            connect_endpoints=True,
+            route_id=spec.id,
+            name=spec.name,
+            places=PLACES if PLACES.exists() else None,
+        )
         row = gdf.iloc[0]
         length_km = round(float(row["length_km"]), 1)
         places = [m["place"] for m in (o_meta, d_meta) if m["place"]]
@@ -149,8 +194,15 @@ def build() -> dict[str, Any]:
             "citations": list(spec.citations),
             "passages": list(row["passages"]),
             "snapped_km": {k: round(v, 2) for k, v in row["snapped_km"].items()},
-            "modes": [{"mode": "sea", "vessel": spec.vessel, "from": o_meta["place"],
-                       "to": d_meta["place"], "length_km": length_km}],
+            "modes": [
+                {
+                    "mode": "sea",
+                    "vessel": spec.vessel,
+                    "from": o_meta["place"],
+                    "to": d_meta["place"],
+                    "length_km": length_km,
+                }
+            ],
             "notes": spec.notes,
             "provenance": {
                 "generator": "scripts/build_sea_routes.py -> georoutes.networks.sea_route",
@@ -183,14 +235,17 @@ def _add_land_km(features: list[dict[str, Any]]) -> None:
 
     routes = gpd.GeoDataFrame(
         {"id": [f["properties"]["id"] for f in features]},
-        geometry=[shapely.geometry.shape(f["geometry"]) for f in features], crs="EPSG:4326")
+        geometry=[shapely.geometry.shape(f["geometry"]) for f in features],
+        crs="EPSG:4326",
+    )
     pieces = georoutes.transits(georoutes.read_routes(routes))
     on_land = pieces[pieces["state"].notna()].groupby(["route_id", "state"])["length_km"].sum()
     for f in features:
         rid = f["properties"]["id"]
         km = on_land.loc[rid] if rid in on_land.index.get_level_values(0) else {}
         f["properties"]["provenance"]["land_km_by_state"] = {
-            str(state): round(float(v), 1) for state, v in dict(km).items()}
+            str(state): round(float(v), 1) for state, v in dict(km).items()
+        }
 
 
 def dumps(doc: dict[str, Any]) -> str:
@@ -210,9 +265,11 @@ def main(argv: list[str]) -> int:
         fh.write(text)
     for f in json.loads(text)["features"]:
         p = f["properties"]
-        print(f"{p['id']}: {p['provenance']['length_km_geodesic']:,.1f} km, "
-              f"passages {p['passages']}, snapped {p['snapped_km']}, "
-              f"endpoints {[e['place'] or e['source'] for e in p['provenance']['endpoints']]}")
+        print(
+            f"{p['id']}: {p['provenance']['length_km_geodesic']:,.1f} km, "
+            f"passages {p['passages']}, snapped {p['snapped_km']}, "
+            f"endpoints {[e['place'] or e['source'] for e in p['provenance']['endpoints']]}"
+        )
     print(f"wrote {OUT}")
     return 0
 

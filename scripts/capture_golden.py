@@ -32,8 +32,9 @@ def _run(args: list[str]) -> str:
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    compare = _run(["compare", "--focus", "CHN", "--focus", "PRK", "--bands", "10,50,100",
-                    "--format", "json"])
+    compare = _run(
+        ["compare", "--focus", "CHN", "--focus", "PRK", "--bands", "10,50,100", "--format", "json"]
+    )
     (OUT / "compare.json").write_text(compare, encoding="utf-8")
     (OUT / "catalog.json").write_text(_run(["catalog", "--format", "json"]), encoding="utf-8")
     with tempfile.TemporaryDirectory() as tmp:
@@ -48,8 +49,9 @@ def main() -> None:
     for path in fixtures:
         text = _run(["compare", path, "--focus", "CHN", "--format", "json"])
         docs[Path(path).name] = json.loads(text)["routes"]
-    (OUT / "fixtures.json").write_text(json.dumps(docs, indent=1, ensure_ascii=False) + "\n",
-                                       encoding="utf-8")
+    (OUT / "fixtures.json").write_text(
+        json.dumps(docs, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     print(f"wrote {OUT}: {sorted(p.name for p in OUT.iterdir())}")
 
 

@@ -30,9 +30,9 @@ def lower_bounds(pyproject: Path) -> list[str]:
             continue
         name, spec = m.group(1).lower(), m.group(3)
         low = re.search(r">=\s*([0-9][^,\s]*)", spec)
-        if low:  # a name bounded twice (a runtime and a test need) takes the higher bound
-            if name not in out or _key(low.group(1)) > _key(out[name]):
-                out[name] = low.group(1)
+        # A name bounded twice (a runtime and a test need) takes the higher bound.
+        if low and (name not in out or _key(low.group(1)) > _key(out[name])):
+            out[name] = low.group(1)
     return [f"{n}=={v}" for n, v in sorted(out.items())]
 
 

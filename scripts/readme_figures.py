@@ -45,14 +45,21 @@ def seed_fees_block(tables: dict[str, list[dict[str, str]]]) -> str:
     """Return the Markdown of the seed's money question (the calibration table)."""
     cases = {row["case"]: row for row in tables["calibration"]}
     pipe = next(r for r in tables["pipelines"] if r["id"] == PIPELINE)
-    model, seed, kogas, calibrated = (cases[k] for k in ("model", "seed-2011", "kogas-2018",
-                                                          "calibrated"))
+    model, seed, kogas, calibrated = (
+        cases[k] for k in ("model", "seed-2011", "kogas-2018", "calibrated")
+    )
     km = float(model["km_in_state"])
     fee_row = next(r for r in tables["transit-fees"] if r["id"] == PIPELINE)
-    basis = ("track km, by the route's published km posts" if fee_row.get("km_basis") == "track"
-             else "km of the drawn line")
-    high = f" (up to {_money(kogas['fee_usd_per_year_high'])})" \
-        if kogas.get("fee_usd_per_year_high") else ""
+    basis = (
+        "track km, by the route's published km posts"
+        if fee_row.get("km_basis") == "track"
+        else "km of the drawn line"
+    )
+    high = (
+        f" (up to {_money(kogas['fee_usd_per_year_high'])})"
+        if kogas.get("fee_usd_per_year_high")
+        else ""
+    )
     lines = [
         f"For `{PIPELINE}` ({float(pipe['length_km']):,.1f} km drawn; fees on {km:,.1f} km in "
         f"the DPRK on the default layer, in {basis}) at "

@@ -46,17 +46,27 @@ ASSETS: tuple[Asset, ...] = (
     Asset("https://cdn.jsdelivr.net/npm/leaflet@1.9.3/", "leaflet@1.9.3"),
     Asset("https://code.jquery.com/jquery-3.7.1.min.js", "jquery@3.7.1", "dist/jquery.min.js"),
     Asset("https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/", "bootstrap@5.2.2"),
-    Asset("https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@6.2.0/",
-          "@fortawesome/fontawesome-free@6.2.0"),
-    Asset("https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/",
-          "leaflet.awesome-markers@2.0.4", "dist/"),
-    Asset("https://cdn.jsdelivr.net/gh/ljagis/leaflet-measure@2.1.7/dist/",
-          "leaflet-measure@2.1.7", "dist/",
-          aliases=(("leaflet-measure.min.css", "leaflet-measure.css"),)),
-)  # fmt: skip
+    Asset(
+        "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@6.2.0/",
+        "@fortawesome/fontawesome-free@6.2.0",
+    ),
+    Asset(
+        "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/",
+        "leaflet.awesome-markers@2.0.4",
+        "dist/",
+    ),
+    Asset(
+        "https://cdn.jsdelivr.net/gh/ljagis/leaflet-measure@2.1.7/dist/",
+        "leaflet-measure@2.1.7",
+        "dist/",
+        aliases=(("leaflet-measure.min.css", "leaflet-measure.css"),),
+    ),
+)
 
 #: Tile servers whose requests get a blank tile (the tests check the page, not the tiles).
-TILE_HOSTS = re.compile(r"^https://([a-z0-9-]+\.)*(basemaps\.cartocdn\.com|tile\.openstreetmap\.org)/")
+TILE_HOSTS = re.compile(
+    r"^https://([a-z0-9-]+\.)*(basemaps\.cartocdn\.com|tile\.openstreetmap\.org)/"
+)
 
 
 class AssetError(RuntimeError):
@@ -84,8 +94,12 @@ def fetch(spec: str, cache: Path = CACHE, *, timeout_s: float = 180.0) -> Path:
     try:
         done = subprocess.run(
             ["npm", "pack", spec, "--pack-destination", str(work), "--silent", "--json"],
-            capture_output=True, text=True, timeout=timeout_s, check=False, cwd=work,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+            check=False,
+            cwd=work,
+        )
         if done.returncode != 0:
             raise AssetError(f"npm pack {spec} failed: {done.stderr.strip()[-500:]}")
         tarballs = list(work.glob("*.tgz"))
@@ -112,7 +126,7 @@ def local_file(url: str, folders: dict[str, Path]) -> Path | None:
     for asset in ASSETS:
         if clean == asset.prefix or (asset.prefix.endswith("/") and clean.startswith(asset.prefix)):
             folder = folders[asset.package].resolve()
-            rel = dict(asset.aliases).get(clean[len(asset.prefix):], clean[len(asset.prefix):])
+            rel = dict(asset.aliases).get(clean[len(asset.prefix) :], clean[len(asset.prefix) :])
             path = (folder / asset.root / rel).resolve()
             if folder in path.parents and path.is_file():
                 return path
@@ -122,8 +136,13 @@ def local_file(url: str, folders: dict[str, Path]) -> Path | None:
 
 def content_type(path: Path) -> str:
     """Return the Content-Type to serve ``path`` with."""
-    kind = {".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf",
-            ".js": "application/javascript", ".css": "text/css"}.get(path.suffix)  # fmt: skip
+    kind = {
+        ".woff2": "font/woff2",
+        ".woff": "font/woff",
+        ".ttf": "font/ttf",
+        ".js": "application/javascript",
+        ".css": "text/css",
+    }.get(path.suffix)
     return kind or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 

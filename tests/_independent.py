@@ -88,17 +88,20 @@ def states_and_crossings(s: Sampled, min_piece_km: float = 0.5) -> tuple[list, l
     changed = True
     while changed:
         changed = False
-        short = [i for i in range(1, len(land) - 1)
-                 if land[i][2] - land[i][1] < min_piece_km
-                 and land[i - 1][0] == land[i + 1][0] != land[i][0]]
+        short = [
+            i
+            for i in range(1, len(land) - 1)
+            if land[i][2] - land[i][1] < min_piece_km
+            and land[i - 1][0] == land[i + 1][0] != land[i][0]
+        ]
         if short:  # the shortest sliver goes first (DESIGN: direction-independent)
             i = min(short, key=lambda k: (land[k][2] - land[k][1], str(land[k][0])))
-            land[i - 1:i + 2] = [[land[i - 1][0], land[i - 1][1], land[i + 1][2]]]
+            land[i - 1 : i + 2] = [[land[i - 1][0], land[i - 1][1], land[i + 1][2]]]
             changed = True
         i = 1
         while i < len(land):
             if land[i][0] == land[i - 1][0]:
-                land[i - 1:i + 1] = [[land[i - 1][0], land[i - 1][1], land[i][2]]]
+                land[i - 1 : i + 1] = [[land[i - 1][0], land[i - 1][1], land[i][2]]]
             else:
                 i += 1
     states = [r[0] for r in land]
@@ -106,8 +109,9 @@ def states_and_crossings(s: Sampled, min_piece_km: float = 0.5) -> tuple[list, l
     return states, xings
 
 
-def distances_km(s: Sampled, focus_geom, *, window_km: float = 400.0,
-                 block_km: float = 50.0) -> np.ndarray:
+def distances_km(
+    s: Sampled, focus_geom, *, window_km: float = 400.0, block_km: float = 50.0
+) -> np.ndarray:
     """Geodesic distance (km) from every sample to the focus geometry, via local AEQD."""
     out = np.full(s.lon.size, np.inf)
     block = np.floor(s.km / block_km).astype(int)
@@ -116,8 +120,7 @@ def distances_km(s: Sampled, focus_geom, *, window_km: float = 400.0,
         c = idx[idx.size // 2]
         lon0 = ((s.lon[c] + 180.0) % 360.0) - 180.0
         lat0 = s.lat[c]
-        crs = pyproj.CRS.from_proj4(f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} +datum=WGS84 "
-                                    "+units=m")
+        crs = pyproj.CRS.from_proj4(f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} +datum=WGS84 +units=m")
         tr = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
         dlat = window_km / 110.0
         dlon = min(180.0, dlat / max(np.cos(np.radians(min(abs(lat0) + dlat, 89.0))), 1e-6))
@@ -126,8 +129,9 @@ def distances_km(s: Sampled, focus_geom, *, window_km: float = 400.0,
         if near.is_empty:
             continue
         near = shapely.segmentize(near, 0.01)
-        proj = shapely.transform(near, lambda xy, tr=tr: np.column_stack(
-            tr.transform(xy[:, 0], xy[:, 1])))
+        proj = shapely.transform(
+            near, lambda xy, tr=tr: np.column_stack(tr.transform(xy[:, 0], xy[:, 1]))
+        )
         px, py = tr.transform(s.lon[idx], s.lat[idx])
         out[idx] = shapely.distance(shapely.points(px, py), proj) / 1000.0
     return out

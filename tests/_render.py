@@ -32,26 +32,45 @@ def polylines(m: folium.Map, cls: str) -> dict[int, folium.PolyLine]:
     return out
 
 
-
 ROUTES_GEOJSON = {
     "type": "FeatureCollection",
     "features": [
-        {"type": "Feature",
-         "properties": {"id": "tkr", "name": "Trans-Korean <Railway>", "kind": "rail",
-                        "status": "proposed"},
-         "geometry": {"type": "LineString",
-                      "coordinates": [[129.04, 35.12], [126.98, 37.56], [126.55, 37.97],
-                                      [125.75, 39.03], [129.80, 42.95], [130.70, 42.30],
-                                      [131.90, 43.10]]}},
-        {"type": "Feature",
-         "properties": {"id": "bering", "name": "Anadyr–Kotzebue", "kind": "shipping",
-                        "status": "operating"},
-         "geometry": {"type": "LineString",
-                      "coordinates": [[177.5, 64.73], [-175.0, 65.2], [-168.5, 65.7],
-                                      [-162.6, 66.9]]}},
+        {
+            "type": "Feature",
+            "properties": {
+                "id": "tkr",
+                "name": "Trans-Korean <Railway>",
+                "kind": "rail",
+                "status": "proposed",
+            },
+            "geometry": {
+                "type": "LineString",
+                "coordinates": [
+                    [129.04, 35.12],
+                    [126.98, 37.56],
+                    [126.55, 37.97],
+                    [125.75, 39.03],
+                    [129.80, 42.95],
+                    [130.70, 42.30],
+                    [131.90, 43.10],
+                ],
+            },
+        },
+        {
+            "type": "Feature",
+            "properties": {
+                "id": "bering",
+                "name": "Anadyr–Kotzebue",
+                "kind": "shipping",
+                "status": "operating",
+            },
+            "geometry": {
+                "type": "LineString",
+                "coordinates": [[177.5, 64.73], [-175.0, 65.2], [-168.5, 65.7], [-162.6, 66.9]],
+            },
+        },
     ],
-}  # fmt: skip
-
+}
 
 
 def run_cli(*args: str):

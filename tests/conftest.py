@@ -30,14 +30,26 @@ CANARY = '{{ "canary" ~ "-evaluated" }}{% if true %}CANARY{{ 40 + 2 }}{% endif %
 def _route(rid, name, kind, status, coords, states, km_by_state, offshore_km, crossings):
     length_km = sum(km_by_state.values()) + offshore_km
     return {
-        "id": rid, "name": name, "kind": kind, "status": status,
-        "geometry": shapely.LineString(coords), "length_km": length_km,
-        "states": states, "transit_states": states[1:-1], "km_by_state": km_by_state,
-        "offshore_km": offshore_km, "crossings": crossings, "slivers": [],
-        "exposure": {"CHN": {"inside_km": km_by_state.get("CHN", 0.0),
-                             "within_km": {"50": 40.5 + km_by_state.get("CHN", 0.0)},
-                             "min_distance_km": 0.0 if "CHN" in km_by_state else 12.25}},
-    }  # fmt: skip
+        "id": rid,
+        "name": name,
+        "kind": kind,
+        "status": status,
+        "geometry": shapely.LineString(coords),
+        "length_km": length_km,
+        "states": states,
+        "transit_states": states[1:-1],
+        "km_by_state": km_by_state,
+        "offshore_km": offshore_km,
+        "crossings": crossings,
+        "slivers": [],
+        "exposure": {
+            "CHN": {
+                "inside_km": km_by_state.get("CHN", 0.0),
+                "within_km": {"50": 40.5 + km_by_state.get("CHN", 0.0)},
+                "min_distance_km": 0.0 if "CHN" in km_by_state else 12.25,
+            }
+        },
+    }
 
 
 @pytest.fixture(scope="session")
@@ -49,34 +61,85 @@ def hand_scenario():
 def make_hand_scenario():
     """Return the hand-made scenario (also usable outside pytest)."""
     rows = [
-        _route("pipe", "Siberia–Korea gas pipeline", "pipeline", "proposed",
-               [(131.9, 43.1), (130.7, 42.35), (129.8, 41.8), (127.5, 39.9), (126.8, 38.0),
-                (127.0, 37.5)], ["RUS", "PRK", "KOR"],
-               {"RUS": 120.25, "PRK": 700.5, "KOR": 60.0}, 0.0,
-               [{"from": "RUS", "to": "PRK", "via": "land", "lon": 130.66, "lat": 42.3,
-                 "km": 120.25},
-                {"from": "PRK", "to": "KOR", "via": "land", "lon": 126.82, "lat": 37.95,
-                 "km": 820.75}]),
-        _route("rail", HOSTILE_IMG, "rail", "operating",
-               [(116.0, 50.0), (117.4, 49.6), (119.7, 49.2)], ["RUS", "CHN"],
-               {"RUS": 110.0, "CHN": 170.75}, 0.0,
-               [{"from": "RUS", "to": "CHN", "via": "land", "lon": 117.44, "lat": 49.6,
-                 "km": 110.0}]),
-        _route("ship", HOSTILE_SCRIPT, "shipping", None,
-               [(158.6, 53.0), (179.0, 52.5), (-175.0, 53.0), (-150.0, 59.5)], ["RUS", "USA"],
-               {"RUS": 5.0, "USA": 3.5}, 2987.25,
-               [{"from": "RUS", "to": "USA", "via": "sea", "lon": -150.0, "lat": 59.5,
-                 "km": 2992.25}]),
-        _route("evil", HOSTILE_JS, "<b>bold kind</b> {{ 6*6 }}", "operating",
-               [(126.9, 37.5), (129.0, 35.1)], ["KOR"], {"KOR": 325.5}, 0.0, []),
-    ]  # fmt: skip
+        _route(
+            "pipe",
+            "Siberia–Korea gas pipeline",
+            "pipeline",
+            "proposed",
+            [
+                (131.9, 43.1),
+                (130.7, 42.35),
+                (129.8, 41.8),
+                (127.5, 39.9),
+                (126.8, 38.0),
+                (127.0, 37.5),
+            ],
+            ["RUS", "PRK", "KOR"],
+            {"RUS": 120.25, "PRK": 700.5, "KOR": 60.0},
+            0.0,
+            [
+                {
+                    "from": "RUS",
+                    "to": "PRK",
+                    "via": "land",
+                    "lon": 130.66,
+                    "lat": 42.3,
+                    "km": 120.25,
+                },
+                {
+                    "from": "PRK",
+                    "to": "KOR",
+                    "via": "land",
+                    "lon": 126.82,
+                    "lat": 37.95,
+                    "km": 820.75,
+                },
+            ],
+        ),
+        _route(
+            "rail",
+            HOSTILE_IMG,
+            "rail",
+            "operating",
+            [(116.0, 50.0), (117.4, 49.6), (119.7, 49.2)],
+            ["RUS", "CHN"],
+            {"RUS": 110.0, "CHN": 170.75},
+            0.0,
+            [{"from": "RUS", "to": "CHN", "via": "land", "lon": 117.44, "lat": 49.6, "km": 110.0}],
+        ),
+        _route(
+            "ship",
+            HOSTILE_SCRIPT,
+            "shipping",
+            None,
+            [(158.6, 53.0), (179.0, 52.5), (-175.0, 53.0), (-150.0, 59.5)],
+            ["RUS", "USA"],
+            {"RUS": 5.0, "USA": 3.5},
+            2987.25,
+            [{"from": "RUS", "to": "USA", "via": "sea", "lon": -150.0, "lat": 59.5, "km": 2992.25}],
+        ),
+        _route(
+            "evil",
+            HOSTILE_JS,
+            "<b>bold kind</b> {{ 6*6 }}",
+            "operating",
+            [(126.9, 37.5), (129.0, 35.1)],
+            ["KOR"],
+            {"KOR": 325.5},
+            0.0,
+            [],
+        ),
+    ]
     frame = pd.DataFrame(rows)
     routes = gpd.GeoDataFrame(
         frame[["id", "name", "kind", "status", "geometry"]], geometry="geometry", crs="EPSG:4326"
     )
     analysis = frame.drop(columns=["geometry", "status"]).set_index("id")
-    analysis.attrs = {"boundaries": {"name": "Natural Earth admin-0 (test)", "version": "5.1.1"},
-                      "focus": ["CHN"], "bands_km": [50.0]}  # fmt: skip
+    analysis.attrs = {
+        "boundaries": {"name": "Natural Earth admin-0 (test)", "version": "5.1.1"},
+        "focus": ["CHN"],
+        "bands_km": [50.0],
+    }
 
     pieces = []
     for row in rows:
@@ -87,26 +150,48 @@ def make_hand_scenario():
             km = row["km_by_state"][state]
             a, b = seq / n, (seq + 1) / n
             part = shapely.ops.substring(line, a, b, normalized=True)
-            pieces.append({"route_id": row["id"], "seq": seq, "state": state,
-                           "from_km": start, "to_km": start + km, "length_km": km,
-                           "geometry": part})  # fmt: skip
+            pieces.append(
+                {
+                    "route_id": row["id"],
+                    "seq": seq,
+                    "state": state,
+                    "from_km": start,
+                    "to_km": start + km,
+                    "length_km": km,
+                    "geometry": part,
+                }
+            )
             start += km
     transits = gpd.GeoDataFrame(pieces, geometry="geometry", crs="EPSG:4326")
     crossings = gpd.GeoDataFrame(
-        [{"route_id": r["id"], "seq": i, **c, "geometry": shapely.Point(c["lon"], c["lat"])}
-         for r in rows for i, c in enumerate(r["crossings"])],
-        geometry="geometry", crs="EPSG:4326",
-    )  # fmt: skip
-    places = gpd.GeoDataFrame(
-        {"name": ["Vladivostok", "Khasan", HOSTILE_PLACE],
-         "kind": ["terminal", "border post", CANARY],
-         "geometry": [shapely.Point(131.9, 43.1), shapely.Point(130.78, 42.43),
-                      shapely.Point(127.0, 37.5)]},
+        [
+            {"route_id": r["id"], "seq": i, **c, "geometry": shapely.Point(c["lon"], c["lat"])}
+            for r in rows
+            for i, c in enumerate(r["crossings"])
+        ],
+        geometry="geometry",
         crs="EPSG:4326",
-    )  # fmt: skip
-    return SimpleNamespace(analysis=analysis, routes=routes, transits=transits,
-                           crossings=crossings, places=places,
-                           hostile=[HOSTILE_IMG, HOSTILE_SCRIPT, HOSTILE_JS, HOSTILE_PLACE])
+    )
+    places = gpd.GeoDataFrame(
+        {
+            "name": ["Vladivostok", "Khasan", HOSTILE_PLACE],
+            "kind": ["terminal", "border post", CANARY],
+            "geometry": [
+                shapely.Point(131.9, 43.1),
+                shapely.Point(130.78, 42.43),
+                shapely.Point(127.0, 37.5),
+            ],
+        },
+        crs="EPSG:4326",
+    )
+    return SimpleNamespace(
+        analysis=analysis,
+        routes=routes,
+        transits=transits,
+        crossings=crossings,
+        places=places,
+        hostile=[HOSTILE_IMG, HOSTILE_SCRIPT, HOSTILE_JS, HOSTILE_PLACE],
+    )
 
 
 @pytest.fixture(scope="session")

@@ -70,7 +70,8 @@ def distance_km(point: tuple[float, float], geom: shapely.Geometry) -> float:
     lon, lat = point
     # Azimuthal equidistant about the point: distances from the centre are geodesic.
     aeqd = Transformer.from_crs(
-        "EPSG:4326", f"+proj=aeqd +lon_0={lon} +lat_0={lat} +datum=WGS84 +units=m",
+        "EPSG:4326",
+        f"+proj=aeqd +lon_0={lon} +lat_0={lat} +datum=WGS84 +units=m",
         always_xy=True,
     )
     window = shapely.clip_by_rect(geom, lon - 1, lat - 1, lon + 1, lat + 1)
@@ -88,8 +89,7 @@ def layers() -> dict[str, gpd.GeoDataFrame]:
 
 
 def _route(coords: list[tuple[float, float]], rid: str = "r") -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({"id": [rid]}, geometry=[shapely.LineString(coords)],
-                            crs="EPSG:4326")
+    return gpd.GeoDataFrame({"id": [rid]}, geometry=[shapely.LineString(coords)], crs="EPSG:4326")
 
 
 # --- The files -------------------------------------------------------------------------------
@@ -149,8 +149,11 @@ def test_inland_water_is_filled_border_water_is_not(layers):
 def test_place_lies_in_its_state(layers, name, place):
     point, code = PLACES[place]
     layer = layers[name]
-    inside = [c for c, g in zip(layer["code"], layer.geometry, strict=True)
-              if g.contains(shapely.Point(point))]
+    inside = [
+        c
+        for c, g in zip(layer["code"], layer.geometry, strict=True)
+        if g.contains(shapely.Point(point))
+    ]
     assert inside == [code]
 
 
@@ -291,8 +294,9 @@ def test_route_across_the_seam_has_no_spurious_crossing(lat):
 
 def test_short_hop_over_the_seam_stays_in_one_state():
     seam = REGION_BBOX[0]
-    row = georoutes.analyze(_route([(seam - 0.01, 45.0), (seam + 0.01, 45.0)]),
-                            boundaries="composite", focus=["CHN"]).iloc[0]
+    row = georoutes.analyze(
+        _route([(seam - 0.01, 45.0), (seam + 0.01, 45.0)]), boundaries="composite", focus=["CHN"]
+    ).iloc[0]
     assert row["states"] == ["MNG"]
     assert row["km_by_state"]["MNG"] == pytest.approx(row["length_km"], rel=1e-12)
     assert row["crossings"] == []

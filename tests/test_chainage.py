@@ -405,12 +405,22 @@ def test_analysis_of_the_calibrated_catalog_adds_up_in_track_km():
         assert total == pytest.approx(row["track_km"], rel=1e-9), rid
         assert set(row["km_by_state_track"]) == set(row["km_by_state"]), rid
         published = row.get("published_length_km")
-        if published == published and published and rid in {
-                "rail-trans-siberian", "rail-khasan-rajin", "rail-trans-mongolian",
-                "pipeline-rus-prk-kor-2018", "pipeline-sakhalin-khabarovsk-vladivostok"}:
+        if (
+            published == published
+            and published
+            and rid
+            in {
+                "rail-trans-siberian",
+                "rail-khasan-rajin",
+                "rail-trans-mongolian",
+                "pipeline-rus-prk-kor-2018",
+                "pipeline-sakhalin-khabarovsk-vladivostok",
+            }
+        ):
             assert row["track_km"] == pytest.approx(published, rel=0.01), rid
         kms = [x["track_km"] for x in row["crossings"]]
-        assert kms == sorted(kms) and all(0 <= k <= row["track_km"] + 1e-9 for k in kms), rid
+        assert kms == sorted(kms), rid
+        assert all(0 <= k <= row["track_km"] + 1e-9 for k in kms), rid
     # The drawn figures are untouched: the length contract stays the drawn line's geodesic.
     tsr = analysis.loc["rail-trans-siberian"]
     assert tsr["length_km"] == pytest.approx(8189.6, abs=0.1)

@@ -14,8 +14,10 @@ from georoutes.cli import cli
 
 @pytest.fixture(scope="module")
 def compare_json():
-    result = CliRunner().invoke(cli, ["compare", "--focus", "CHN", "--focus", "PRK",
-                                      "--bands", "10,50,100", "--format", "json"])
+    result = CliRunner().invoke(
+        cli,
+        ["compare", "--focus", "CHN", "--focus", "PRK", "--bands", "10,50,100", "--format", "json"],
+    )
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -26,8 +28,19 @@ def test_compare_json_follows_the_design_contract(compare_json):
     assert doc["focus"] == ["CHN", "PRK"]
     assert doc["bands_km"] == [10, 50, 100]
     assert {"name", "version"} <= set(doc["boundaries"])
-    keys = {"id", "name", "kind", "length_km", "states", "transit_states", "km_by_state",
-            "offshore_km", "crossings", "slivers", "exposure"}
+    keys = {
+        "id",
+        "name",
+        "kind",
+        "length_km",
+        "states",
+        "transit_states",
+        "km_by_state",
+        "offshore_km",
+        "crossings",
+        "slivers",
+        "exposure",
+    }
     for route in doc["routes"]:
         assert keys <= set(route)
         total = sum(route["km_by_state"].values()) + route["offshore_km"]
@@ -74,8 +87,9 @@ def test_compare_csv_and_table_carry_the_same_figures(compare_json, tmp_path):
 def test_compare_workers_option(compare_json, tmp_path):
     # The catalog is far under 500 routes, so it runs in one process: same figures.
     out = tmp_path / "w.json"
-    result = CliRunner().invoke(cli, ["compare", "--focus", "CHN", "--focus", "PRK",
-                                      "--workers", "0", "--out", str(out)])
+    result = CliRunner().invoke(
+        cli, ["compare", "--focus", "CHN", "--focus", "PRK", "--workers", "0", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(out.read_text())["routes"] == compare_json["routes"]
     bad = CliRunner().invoke(cli, ["compare", "--workers", "-1"])

@@ -32,8 +32,9 @@ def _assert_clean_error(result, *, names: str | None = None) -> list[str]:
     assert "Traceback" not in result.output
     lines = result.stderr.splitlines()
     assert lines, "no error line"
-    assert all(line.startswith("error: ") and line[len("error: "):].strip() for line in lines), \
+    assert all(line.startswith("error: ") and line[len("error: ") :].strip() for line in lines), (
         lines
+    )
     if names is not None:
         assert all(names in line for line in lines), lines
     return lines
@@ -48,8 +49,9 @@ def test_boundaries_that_are_a_csv(tmp_path):
     csv = tmp_path / "borders.csv"
     csv.write_text("code,name\nCHN,China\n", encoding="utf-8")
     out = tmp_path / "out.json"
-    lines = _assert_clean_error(_run(["compare", "--boundaries", str(csv), "--out", str(out)]),
-                                names=str(csv))
+    lines = _assert_clean_error(
+        _run(["compare", "--boundaries", str(csv), "--out", str(out)]), names=str(csv)
+    )
     assert len(lines) == 1
     assert "no geometry" in lines[0]
     assert not out.exists()
@@ -63,19 +65,29 @@ def test_boundaries_that_are_not_spatial_at_all(tmp_path):
     _assert_clean_error(_run(["compare", "--boundaries", str(junk)]), names=str(junk))
 
 
-@pytest.mark.parametrize(("geometry", "expected"), [
-    ({"type": "LineString", "coordinates": [[129.0, 42.0]]}, "at least two positions"),
-    ({"type": "MultiLineString", "coordinates": [GOOD, [[1.0, 2.0]]]},
-     "part 1 of the MultiLineString: a line needs at least two positions"),
-    ({"type": "LineString", "coordinates": [[129.0], [130.0, 42.0]]}, "position 0 [129.0]"),
-    ({"type": "LineString", "coordinates": [["a", 42.0], [130.0, 42.0]]}, "must be numbers"),
-    ({"type": "LineString", "coordinates": "129,42"}, "no 'coordinates' list"),
-    ({"type": "Polygon", "coordinates": [[[0, 0], [1, 1]]]}, "malformed Polygon"),
-    ({"type": "Curve", "coordinates": GOOD}, "'Curve' is not GeoJSON"),
-])
+@pytest.mark.parametrize(
+    ("geometry", "expected"),
+    [
+        ({"type": "LineString", "coordinates": [[129.0, 42.0]]}, "at least two positions"),
+        (
+            {"type": "MultiLineString", "coordinates": [GOOD, [[1.0, 2.0]]]},
+            "part 1 of the MultiLineString: a line needs at least two positions",
+        ),
+        ({"type": "LineString", "coordinates": [[129.0], [130.0, 42.0]]}, "position 0 [129.0]"),
+        ({"type": "LineString", "coordinates": [["a", 42.0], [130.0, 42.0]]}, "must be numbers"),
+        ({"type": "LineString", "coordinates": "129,42"}, "no 'coordinates' list"),
+        ({"type": "Polygon", "coordinates": [[[0, 0], [1, 1]]]}, "malformed Polygon"),
+        ({"type": "Curve", "coordinates": GOOD}, "'Curve' is not GeoJSON"),
+    ],
+)
 def test_geometry_problems_in_the_users_words(tmp_path, geometry, expected):
-    path = _write(tmp_path / "r.geojson", {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"id": "a"}, "geometry": geometry}]})
+    path = _write(
+        tmp_path / "r.geojson",
+        {
+            "type": "FeatureCollection",
+            "features": [{"type": "Feature", "properties": {"id": "a"}, "geometry": geometry}],
+        },
+    )
     lines = _assert_clean_error(_run(["compare", str(path)]), names=str(path))
     assert len(lines) == 1
     assert expected in lines[0]
@@ -86,10 +98,22 @@ def test_geometry_problems_in_the_users_words(tmp_path, geometry, expected):
 
 
 def test_positions_keep_lon_lat_and_drop_further_numbers(tmp_path):
-    path = _write(tmp_path / "r.geojson", {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"id": "a"},
-         "geometry": {"type": "LineString", "coordinates": [[129.0, 42.0, 5.0, 1.0],
-                                                            [130.0, 42.5, 6.0, 2.0]]}}]})
+    path = _write(
+        tmp_path / "r.geojson",
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"id": "a"},
+                    "geometry": {
+                        "type": "LineString",
+                        "coordinates": [[129.0, 42.0, 5.0, 1.0], [130.0, 42.5, 6.0, 2.0]],
+                    },
+                }
+            ],
+        },
+    )
     routes = georoutes.read_routes(path)
     assert list(routes.geometry.iloc[0].coords) == [(129.0, 42.0), (130.0, 42.5)]
 
@@ -106,16 +130,25 @@ def test_a_message_ending_in_a_newline_prints_no_empty_error_line(tmp_path, monk
 
 
 def test_missing_ids_are_named_one_way(tmp_path):
-    path = _write(tmp_path / "r.geojson", '{"type": "FeatureCollection", "features": ['
-                  '{"type": "Feature", "properties": {"id": NaN}, "geometry": null},'
-                  '{"type": "Feature", "properties": {}, "geometry": null},'
-                  '{"type": "Feature", "properties": {"id": ""}, "geometry": null}]}')
+    path = _write(
+        tmp_path / "r.geojson",
+        '{"type": "FeatureCollection", "features": ['
+        '{"type": "Feature", "properties": {"id": NaN}, "geometry": null},'
+        '{"type": "Feature", "properties": {}, "geometry": null},'
+        '{"type": "Feature", "properties": {"id": ""}, "geometry": null}]}',
+    )
     lines = _assert_clean_error(_run(["compare", str(path)]), names=str(path))
     assert lines
     assert all("(no id)" in line for line in lines), lines
     assert not any("nan" in line.lower() for line in lines)
-    assert [feature_label(v) for v in (None, math.nan, "", "  ", "a", 3)] == \
-        ["no id", "no id", "no id", "no id", "'a'", "3"]
+    assert [feature_label(v) for v in (None, math.nan, "", "  ", "a", 3)] == [
+        "no id",
+        "no id",
+        "no id",
+        "no id",
+        "'a'",
+        "3",
+    ]
     assert format_problem("f", 1, None, "x\ny") == "f: feature 1 (no id): x y"
 
 
@@ -152,30 +185,70 @@ _numbers = st.one_of(
     st.integers(min_value=-(10**400), max_value=10**400),
     st.sampled_from([0, -0.0, 1e-320, 1e308, -1e308, 90.0, -90.0, 180.0, 360.0, 361.0, 91.0]),
 )
-_hostile = st.sampled_from(["<script>alert(1)</script>", "{{ 7*7 }}", "\x00", "'; DROP", "é\u202e",
-                            "../../etc/passwd", "a\nb", " ", ""])
+_hostile = st.sampled_from(
+    [
+        "<script>alert(1)</script>",
+        "{{ 7*7 }}",
+        "\x00",
+        "'; DROP",
+        "é\u202e",
+        "../../etc/passwd",
+        "a\nb",
+        " ",
+        "",
+    ]
+)
 _scalars = st.one_of(st.none(), st.booleans(), _numbers, st.text(max_size=12), _hostile)
-_position = st.one_of(st.lists(_numbers, min_size=0, max_size=4),
-                      st.tuples(st.floats(-180, 180), st.floats(-90, 90)).map(list), _scalars)
+_position = st.one_of(
+    st.lists(_numbers, min_size=0, max_size=4),
+    st.tuples(st.floats(-180, 180), st.floats(-90, 90)).map(list),
+    _scalars,
+)
 _line = st.lists(_position, min_size=0, max_size=5)
 _geometry = st.one_of(
-    st.none(), _scalars,
-    st.fixed_dictionaries({"type": st.sampled_from(["LineString", "Point", "Polygon", "Nope"]),
-                           "coordinates": st.one_of(_line, _scalars)}),
-    st.fixed_dictionaries({"type": st.just("MultiLineString"),
-                           "coordinates": st.one_of(st.lists(_line, max_size=3), _scalars)}),
+    st.none(),
+    _scalars,
+    st.fixed_dictionaries(
+        {
+            "type": st.sampled_from(["LineString", "Point", "Polygon", "Nope"]),
+            "coordinates": st.one_of(_line, _scalars),
+        }
+    ),
+    st.fixed_dictionaries(
+        {
+            "type": st.just("MultiLineString"),
+            "coordinates": st.one_of(st.lists(_line, max_size=3), _scalars),
+        }
+    ),
     st.just({"type": "LineString", "coordinates": GOOD}),
 )
-_properties = st.one_of(st.none(), _scalars, st.dictionaries(
-    st.sampled_from(["id", "name", "kind", "status", "x"]),
-    st.one_of(_scalars, st.lists(_scalars, max_size=2)), max_size=4))
-_feature = st.one_of(_scalars, st.fixed_dictionaries(
-    {"type": st.sampled_from(["Feature", "Feature", "feature", "Nope"]),
-     "properties": _properties, "geometry": _geometry}))
+_properties = st.one_of(
+    st.none(),
+    _scalars,
+    st.dictionaries(
+        st.sampled_from(["id", "name", "kind", "status", "x"]),
+        st.one_of(_scalars, st.lists(_scalars, max_size=2)),
+        max_size=4,
+    ),
+)
+_feature = st.one_of(
+    _scalars,
+    st.fixed_dictionaries(
+        {
+            "type": st.sampled_from(["Feature", "Feature", "feature", "Nope"]),
+            "properties": _properties,
+            "geometry": _geometry,
+        }
+    ),
+)
 _document = st.one_of(
     _scalars,
-    st.fixed_dictionaries({"type": st.sampled_from(["FeatureCollection", "Feature", "X"]),
-                           "features": st.one_of(st.lists(_feature, max_size=4), _scalars)}),
+    st.fixed_dictionaries(
+        {
+            "type": st.sampled_from(["FeatureCollection", "Feature", "X"]),
+            "features": st.one_of(st.lists(_feature, max_size=4), _scalars),
+        }
+    ),
 )
 _text_mutation = st.sampled_from(["as-is", "truncate", "bom", "latin1", "nan-literal"])
 
@@ -194,13 +267,19 @@ def _render(doc, mutation: str) -> bytes:
     return data
 
 
-@settings(max_examples=150, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(doc=_document, mutation=_text_mutation,
-       focus=st.one_of(st.just("CHN"), st.text(max_size=5), _hostile),
-       bands=st.one_of(st.just("10,50"), st.text(max_size=8)))
-def test_fuzz_route_files_and_options_never_give_a_traceback(tmp_path, doc, mutation, focus,
-                                                             bands):
+@settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    doc=_document,
+    mutation=_text_mutation,
+    focus=st.one_of(st.just("CHN"), st.text(max_size=5), _hostile),
+    bands=st.one_of(st.just("10,50"), st.text(max_size=8)),
+)
+def test_fuzz_route_files_and_options_never_give_a_traceback(tmp_path, doc, mutation, focus, bands):
     path = tmp_path / "fuzz.geojson"
     path.write_bytes(_render(doc, mutation))
     out = tmp_path / "out.json"
@@ -231,14 +310,27 @@ def test_fuzz_geodataframes_never_give_a_traceback():
     nan_line = _nan_line()
 
     @settings(max_examples=60, deadline=None, derandomize=True)
-    @given(ids=st.lists(_scalars, min_size=1, max_size=3),
-           geoms=st.lists(st.sampled_from([
-               None, shapely.LineString(), shapely.Point(1, 2), shapely.LineString(GOOD),
-               shapely.LineString([(0, 0), (0, 0)]), shapely.LineString([(1e9, 0), (2e9, 1)]),
-               shapely.LineString([(42, 129), (42.5, 130)]),
-               shapely.MultiLineString([GOOD, [(131, 43), (131.5, 43.5)]]),
-               nan_line]), min_size=3, max_size=3),
-           crs=st.sampled_from([None, "EPSG:4326", "EPSG:3857", "EPSG:32652"]))
+    @given(
+        ids=st.lists(_scalars, min_size=1, max_size=3),
+        geoms=st.lists(
+            st.sampled_from(
+                [
+                    None,
+                    shapely.LineString(),
+                    shapely.Point(1, 2),
+                    shapely.LineString(GOOD),
+                    shapely.LineString([(0, 0), (0, 0)]),
+                    shapely.LineString([(1e9, 0), (2e9, 1)]),
+                    shapely.LineString([(42, 129), (42.5, 130)]),
+                    shapely.MultiLineString([GOOD, [(131, 43), (131.5, 43.5)]]),
+                    nan_line,
+                ]
+            ),
+            min_size=3,
+            max_size=3,
+        ),
+        crs=st.sampled_from([None, "EPSG:4326", "EPSG:3857", "EPSG:32652"]),
+    )
     def check(ids, geoms, crs):
         n = len(ids)
         gdf = gpd.GeoDataFrame({"id": ids}, geometry=geoms[:n], crs=crs)
@@ -261,8 +353,17 @@ def test_fuzz_geodataframes_never_give_a_traceback():
 # ---------------------------------------------------------------------------------------------
 # One error handler for every command; --debug anywhere.
 
-_COMMANDS = ["compare", "pieces", "crossings", "map", "report", "catalog", "sea-route",
-             "trace-rail", "scenario"]
+_COMMANDS = [
+    "compare",
+    "pieces",
+    "crossings",
+    "map",
+    "report",
+    "catalog",
+    "sea-route",
+    "trace-rail",
+    "scenario",
+]
 
 
 @pytest.mark.parametrize("command", _COMMANDS)
@@ -296,11 +397,16 @@ def test_the_shared_options_have_the_same_defaults(command):
     assert "[default: code]" in text
 
 
-@pytest.mark.parametrize("args", [["compare", "--volume-bcm", "-1"],
-                                  ["compare", "--volume-bcm", "10", "--tariff", "nan"],
-                                  ["map", "--tariff", "3"],
-                                  ["map", "--bands", "10,,50"],
-                                  ["scenario", "seed", "--volume-bcm", "inf"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["compare", "--volume-bcm", "-1"],
+        ["compare", "--volume-bcm", "10", "--tariff", "nan"],
+        ["map", "--tariff", "3"],
+        ["map", "--bands", "10,,50"],
+        ["scenario", "seed", "--volume-bcm", "inf"],
+    ],
+)
 def test_bad_numbers_on_any_command_are_one_error_line(tmp_path, args):
     out = tmp_path / "out"
     lines = _assert_clean_error(_run([*args, "--out", str(out)]))

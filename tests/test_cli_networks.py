@@ -25,8 +25,13 @@ GEOD = pyproj.Geod(ellps="WGS84")
 BUSAN = (129.04, 35.10)
 VLADIVOSTOK = (131.88, 43.12)
 MAIN = [(round(130.50 + 0.01 * k, 2), 42.40) for k in range(11)]  # nodes 1-11 of the fixture
-BRANCH = [(130.532, 42.41), (130.528, 42.42), (130.534, 42.43), (130.529, 42.44),
-          (130.531, 42.45)]  # nodes 20-24, from the junction at node 4 = MAIN[3]
+BRANCH = [
+    (130.532, 42.41),
+    (130.528, 42.42),
+    (130.534, 42.43),
+    (130.529, 42.44),
+    (130.531, 42.45),
+]  # nodes 20-24, from the junction at node 4 = MAIN[3]
 
 
 def _geod_km(coords) -> float:
@@ -38,11 +43,28 @@ def _geod_km(coords) -> float:
 def places_file(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("places") / "places.geojson"
     gdf = gpd.GeoDataFrame(
-        {"id": ["busan-port", "vladivostok-port", "west-station", "north-station",
-                "east-station", "island-station"]},
-        geometry=shapely.points([BUSAN, VLADIVOSTOK, (130.50, 42.4008), (130.531, 42.4505),
-                                 (130.60, 42.40), (130.70, 42.40)]),
-        crs="EPSG:4326")
+        {
+            "id": [
+                "busan-port",
+                "vladivostok-port",
+                "west-station",
+                "north-station",
+                "east-station",
+                "island-station",
+            ]
+        },
+        geometry=shapely.points(
+            [
+                BUSAN,
+                VLADIVOSTOK,
+                (130.50, 42.4008),
+                (130.531, 42.4505),
+                (130.60, 42.40),
+                (130.70, 42.40),
+            ]
+        ),
+        crs="EPSG:4326",
+    )
     gdf.to_file(path, driver="GeoJSON")
     return path
 
@@ -62,8 +84,9 @@ def _assert_one_line_error(result, *fragments):
 
 
 def test_cli_sea_route_json():
-    result = _invoke("sea-route", ["129.04,35.10", "4.05,51.95", "--avoid", "Suez",
-                                         "--avoid", "Panama"])
+    result = _invoke(
+        "sea-route", ["129.04,35.10", "4.05,51.95", "--avoid", "Suez", "--avoid", "Panama"]
+    )
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
     assert {"length_km", "passages", "snapped_km", "origin", "destination"} <= set(doc)
@@ -81,19 +104,23 @@ def test_cli_negative_longitude_is_an_argument_not_an_option():
 
 def test_cli_geojson_to_file(tmp_path):
     out = tmp_path / "route.geojson"
-    result = _invoke("sea-route", ["131.88,43.12", "129.04,35.10", "--format", "geojson",
-                                         "--out", str(out)])
+    result = _invoke(
+        "sea-route", ["131.88,43.12", "129.04,35.10", "--format", "geojson", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.stderr
     gdf = gpd.read_file(out)
     assert gdf["kind"].iloc[0] == "shipping"
     assert [p.name for p in tmp_path.iterdir()] == ["route.geojson"]
 
 
-@pytest.mark.parametrize(("args", "fragments"), [
-    (["129.04,35.10", "4.05,51.95", "--avoid", "Sues"], ["unknown passage 'Sues'", "Suez"]),
-    (["35.10,129.04", "4.05,51.95"], ["LAT,LON"]),
-    (["nowhere-port", "4.05,51.95", "--places", "PLACES"], ["unknown place id 'nowhere-port'"]),
-])
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["129.04,35.10", "4.05,51.95", "--avoid", "Sues"], ["unknown passage 'Sues'", "Suez"]),
+        (["35.10,129.04", "4.05,51.95"], ["LAT,LON"]),
+        (["nowhere-port", "4.05,51.95", "--places", "PLACES"], ["unknown place id 'nowhere-port'"]),
+    ],
+)
 def test_cli_sea_route_errors(args, fragments, tmp_path, places_file):
     out = tmp_path / "never.json"
     args = [str(places_file) if a == "PLACES" else a for a in args]
@@ -105,19 +132,26 @@ def test_cli_sea_route_errors(args, fragments, tmp_path, places_file):
 @pytest.fixture
 def fake_catalog(monkeypatch):
     catalog = gpd.GeoDataFrame(
-        {"id": ["rail-west-north", "pipe-x"], "name": ["West to North", "A pipeline"],
-         "kind": ["rail", "pipeline"],
-         "places": [["west-station", "north-station"], ["west-station", "east-station"]]},
-        geometry=[shapely.LineString([MAIN[0], BRANCH[-1]]),
-                  shapely.LineString([MAIN[0], MAIN[-1]])],
-        crs="EPSG:4326")
+        {
+            "id": ["rail-west-north", "pipe-x"],
+            "name": ["West to North", "A pipeline"],
+            "kind": ["rail", "pipeline"],
+            "places": [["west-station", "north-station"], ["west-station", "east-station"]],
+        },
+        geometry=[
+            shapely.LineString([MAIN[0], BRANCH[-1]]),
+            shapely.LineString([MAIN[0], MAIN[-1]]),
+        ],
+        crs="EPSG:4326",
+    )
     monkeypatch.setattr("georoutes.networks.rail._catalog_routes", lambda: catalog)
     return catalog
 
 
 def test_cli_trace_rail_reports_the_length_change(fake_catalog, places_file):
-    result = _invoke("trace-rail", ["rail-west-north", "--osm", str(RAIL_OSM),
-                                          "--places", str(places_file)])
+    result = _invoke(
+        "trace-rail", ["rail-west-north", "--osm", str(RAIL_OSM), "--places", str(places_file)]
+    )
     assert result.exit_code == 0, result.stderr
     (doc,) = json.loads(result.stdout)["routes"]
     traced = _geod_km(MAIN[:4] + BRANCH)
@@ -132,40 +166,72 @@ def test_cli_trace_rail_reports_the_length_change(fake_catalog, places_file):
 
 def test_cli_trace_rail_geojson_and_table(fake_catalog, places_file, tmp_path):
     out = tmp_path / "traced.geojson"
-    result = _invoke("trace-rail", ["rail-west-north", "--osm", str(RAIL_OSM), "--places",
-                                          str(places_file), "--format", "geojson", "--out",
-                                          str(out)])
+    result = _invoke(
+        "trace-rail",
+        [
+            "rail-west-north",
+            "--osm",
+            str(RAIL_OSM),
+            "--places",
+            str(places_file),
+            "--format",
+            "geojson",
+            "--out",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     gdf = gpd.read_file(out)
     assert gdf["id"].tolist() == ["rail-west-north"]
     assert _geod_km(list(gdf.geometry.iloc[0].coords)) == pytest.approx(
-        _geod_km(MAIN[:4] + BRANCH), rel=1e-9)
-    table = _invoke("trace-rail", ["rail-west-north", "--osm", str(RAIL_OSM), "--places",
-                                         str(places_file), "--format", "table"])
+        _geod_km(MAIN[:4] + BRANCH), rel=1e-9
+    )
+    table = _invoke(
+        "trace-rail",
+        [
+            "rail-west-north",
+            "--osm",
+            str(RAIL_OSM),
+            "--places",
+            str(places_file),
+            "--format",
+            "table",
+        ],
+    )
     assert table.exit_code == 0
     assert "traced_length_km" in table.stdout
 
 
-@pytest.mark.parametrize(("route_id", "osm", "fragments"), [
-    ("rail-west-nort", RAIL_OSM, ["no route 'rail-west-nort'", "rail-west-north"]),
-    ("pipe-x", RAIL_OSM, ["'pipeline', not 'rail'"]),
-    ("rail-west-north", NO_RAIL_OSM, ["no railway ways"]),
-    ("rail-west-north", DATA / "osm_missing.osm", ["no such OSM XML file"]),
-])
+@pytest.mark.parametrize(
+    ("route_id", "osm", "fragments"),
+    [
+        ("rail-west-nort", RAIL_OSM, ["no route 'rail-west-nort'", "rail-west-north"]),
+        ("pipe-x", RAIL_OSM, ["'pipeline', not 'rail'"]),
+        ("rail-west-north", NO_RAIL_OSM, ["no railway ways"]),
+        ("rail-west-north", DATA / "osm_missing.osm", ["no such OSM XML file"]),
+    ],
+)
 def test_cli_trace_rail_errors(fake_catalog, places_file, route_id, osm, fragments, tmp_path):
     out = tmp_path / "never.json"
-    result = _invoke("trace-rail", [route_id, "--osm", str(osm), "--places",
-                                          str(places_file), "--out", str(out)])
+    result = _invoke(
+        "trace-rail", [route_id, "--osm", str(osm), "--places", str(places_file), "--out", str(out)]
+    )
     _assert_one_line_error(result, *fragments)
     assert not out.exists()
 
 
 def test_cli_trace_rail_disconnected_places(monkeypatch, places_file):
     catalog = gpd.GeoDataFrame(
-        {"id": ["rail-west-island"], "kind": ["rail"],
-         "places": [["west-station", "island-station"]]},
-        geometry=[shapely.LineString([MAIN[0], (130.70, 42.40)])], crs="EPSG:4326")
+        {
+            "id": ["rail-west-island"],
+            "kind": ["rail"],
+            "places": [["west-station", "island-station"]],
+        },
+        geometry=[shapely.LineString([MAIN[0], (130.70, 42.40)])],
+        crs="EPSG:4326",
+    )
     monkeypatch.setattr("georoutes.networks.rail._catalog_routes", lambda: catalog)
-    result = _invoke("trace-rail", ["rail-west-island", "--osm", str(RAIL_OSM),
-                                          "--places", str(places_file)])
+    result = _invoke(
+        "trace-rail", ["rail-west-island", "--osm", str(RAIL_OSM), "--places", str(places_file)]
+    )
     _assert_one_line_error(result, "disconnected")

@@ -15,12 +15,21 @@ from click.testing import CliRunner
 import georoutes
 from georoutes.cli import cli
 
-ROUTES = {"type": "FeatureCollection", "features": [
-    {"type": "Feature", "properties": {"id": "tumen", "name": "Across the Tumen"},
-     "geometry": {"type": "LineString", "coordinates": [[130.0, 43.0], [130.9, 42.1]]}},
-    {"type": "Feature", "properties": {"id": "korea", "name": "Down Korea"},
-     "geometry": {"type": "LineString", "coordinates": [[127.5, 39.0], [127.5, 36.0]]}},
-]}
+ROUTES = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "properties": {"id": "tumen", "name": "Across the Tumen"},
+            "geometry": {"type": "LineString", "coordinates": [[130.0, 43.0], [130.9, 42.1]]},
+        },
+        {
+            "type": "Feature",
+            "properties": {"id": "korea", "name": "Down Korea"},
+            "geometry": {"type": "LineString", "coordinates": [[127.5, 39.0], [127.5, 36.0]]},
+        },
+    ],
+}
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +41,10 @@ def routes_file(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def expected(routes_file):
-    return {"pieces": georoutes.transits(routes_file),
-            "crossings": georoutes.crossings(routes_file)}
+    return {
+        "pieces": georoutes.transits(routes_file),
+        "crossings": georoutes.crossings(routes_file),
+    }
 
 
 def _run(*args: str):
@@ -42,8 +53,7 @@ def _run(*args: str):
 
 @pytest.mark.parametrize("command", ["pieces", "crossings"])
 @pytest.mark.parametrize("suffix", [".geojson", ".gpkg", ".parquet"])
-def test_files_by_suffix_hold_the_library_table(routes_file, expected, tmp_path, command,
-                                                suffix):
+def test_files_by_suffix_hold_the_library_table(routes_file, expected, tmp_path, command, suffix):
     out = tmp_path / f"out{suffix}"
     result = _run(command, str(routes_file), "--out", str(out))
     assert result.exit_code == 0, result.output
@@ -62,8 +72,9 @@ def test_pieces_geojson_to_stdout_and_csv_by_format(routes_file, expected):
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     # offshore pieces: null in GeoJSON (the library's frame has NaN there today)
-    assert [f["properties"]["state"] for f in doc["features"]] == \
-        [s if isinstance(s, str) else None for s in expected["pieces"]["state"]]
+    assert [f["properties"]["state"] for f in doc["features"]] == [
+        s if isinstance(s, str) else None for s in expected["pieces"]["state"]
+    ]
     table = _run("crossings", str(routes_file), "--format", "csv")
     assert table.exit_code == 0, table.output
     rows = list(csv.DictReader(io.StringIO(table.stdout)))
@@ -83,11 +94,14 @@ def test_only_keeps_the_named_routes(routes_file):
     assert "did you mean korea" in bad.stderr
 
 
-@pytest.mark.parametrize(("args", "fragment"), [
-    (["--format", "csv", "--out", "OUT.gpkg"], "names gpkg"),
-    (["--out", "OUT.txt"], "cannot tell the format"),
-    (["--format", "gpkg"], "give --out FILE"),
-])
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--format", "csv", "--out", "OUT.gpkg"], "names gpkg"),
+        (["--out", "OUT.txt"], "cannot tell the format"),
+        (["--format", "gpkg"], "give --out FILE"),
+    ],
+)
 def test_format_problems_are_one_error_line(routes_file, tmp_path, args, fragment):
     args = [a.replace("OUT", str(tmp_path / "out")) for a in args]
     result = _run("crossings", str(routes_file), *args)

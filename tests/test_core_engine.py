@@ -15,8 +15,14 @@ import georoutes
 # Six routes chosen for what they stress (coordinates: approximate town positions).
 CHECK_ROUTES = {
     # Along the Tumen: Namyang (PRK) -> Hunchun area -> Khasan (RUS); a river border.
-    "tumen": [(129.80, 42.95), (130.00, 42.85), (130.25, 42.70), (130.45, 42.52),
-              (130.64, 42.43), (130.70, 42.30)],
+    "tumen": [
+        (129.80, 42.95),
+        (130.00, 42.85),
+        (130.25, 42.70),
+        (130.45, 42.52),
+        (130.64, 42.43),
+        (130.70, 42.30),
+    ],
     # Across the antimeridian: Anadyr (RUS) -> Bering Strait -> Kotzebue (USA).
     "antimeridian": [(177.50, 64.73), (-175.0, 65.2), (-168.5, 65.7), (-162.6, 66.9)],
     # Mostly offshore: Vladivostok -> Samcheok.
@@ -32,15 +38,18 @@ BANDS = (10, 50, 100)
 
 
 def _frame(routes: dict) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({"id": list(routes)},
-                            geometry=[shapely.LineString(c) for c in routes.values()],
-                            crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        {"id": list(routes)},
+        geometry=[shapely.LineString(c) for c in routes.values()],
+        crs="EPSG:4326",
+    )
 
 
 @pytest.fixture(scope="module")
 def engine(boundaries):
-    return georoutes.analyze(_frame(CHECK_ROUTES), boundaries=boundaries,
-                             focus=["CHN", "RUS"], bands_km=BANDS)
+    return georoutes.analyze(
+        _frame(CHECK_ROUTES), boundaries=boundaries, focus=["CHN", "RUS"], bands_km=BANDS
+    )
 
 
 def _tol(value: float) -> float:
@@ -144,7 +153,8 @@ def test_reversing_a_route_reverses_states_and_mirrors_crossings(boundaries, coo
     for code, km in fwd["km_by_state"].items():
         assert rev["km_by_state"][code] == pytest.approx(km, rel=1e-6, abs=1e-9)
     assert rev["exposure"]["CHN"]["within_km"]["50"] == pytest.approx(
-        fwd["exposure"]["CHN"]["within_km"]["50"], abs=0.05)
+        fwd["exposure"]["CHN"]["within_km"]["50"], abs=0.05
+    )
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=FIXTURE_OK)
@@ -156,23 +166,28 @@ def test_results_do_not_depend_on_route_order(boundaries, many):
     b = b.loc[a.index]
     assert a["states"].tolist() == b["states"].tolist()
     np.testing.assert_allclose(a["length_km"], b["length_km"], rtol=1e-12)
-    np.testing.assert_allclose([r["CHN"]["within_km"]["100"] for r in a["exposure"]],
-                               [r["CHN"]["within_km"]["100"] for r in b["exposure"]], atol=1e-6)
+    np.testing.assert_allclose(
+        [r["CHN"]["within_km"]["100"] for r in a["exposure"]],
+        [r["CHN"]["within_km"]["100"] for r in b["exposure"]],
+        atol=1e-6,
+    )
 
 
 def test_nearest_approach_of_a_far_route_matches_brute_force(boundaries):
     # Novosibirsk -> Omsk: nowhere near China's bands; nearest approach found coarse-to-fine.
     coords = [(82.92, 55.03), (78.0, 55.2), (73.37, 54.98)]
-    row = georoutes.analyze(_frame({"far": coords}), boundaries=boundaries,
-                            focus=["CHN"]).loc["far"]
+    row = georoutes.analyze(_frame({"far": coords}), boundaries=boundaries, focus=["CHN"]).loc[
+        "far"
+    ]
     china = boundaries.loc[boundaries["code"] == "CHN"].geometry.iloc[0]
     xy = shapely.get_coordinates(shapely.boundary(china))
     xy = xy[(xy[:, 0] > 70) & (xy[:, 0] < 100) & (xy[:, 1] > 40)]  # the part facing the route
     s = sample_route(coords, step_m=2_000.0)
     best = np.inf
     for lon, lat in zip(s.lon, s.lat, strict=True):
-        _, _, d = georoutes.geodesy.GEOD.inv(np.full(len(xy), lon), np.full(len(xy), lat),
-                                             xy[:, 0], xy[:, 1])
+        _, _, d = georoutes.geodesy.GEOD.inv(
+            np.full(len(xy), lon), np.full(len(xy), lat), xy[:, 0], xy[:, 1]
+        )
         best = min(best, float(np.min(d)) / 1000.0)
     assert row["exposure"]["CHN"]["within_km"]["100"] == 0.0
     assert row["exposure"]["CHN"]["min_distance_km"] == pytest.approx(best, rel=0.001)

@@ -17,24 +17,29 @@ from georoutes.exposure import _lens_bound
 # outline simplified by a tenth of a degree loses the island; the nearest approach must not.
 MAINLAND = shapely.box(100.0, 30.0, 110.0, 40.0)
 ISLAND = shapely.box(121.00, 35.00, 121.02, 35.02)
-LAYER = gpd.GeoDataFrame({"code": ["AAA", "BBB"], "name": ["Mainland and isle", "Elsewhere"]},
-                         geometry=[shapely.MultiPolygon([MAINLAND, ISLAND]),
-                                   shapely.box(60.0, 50.0, 70.0, 55.0)], crs="EPSG:4326")
+LAYER = gpd.GeoDataFrame(
+    {"code": ["AAA", "BBB"], "name": ["Mainland and isle", "Elsewhere"]},
+    geometry=[shapely.MultiPolygon([MAINLAND, ISLAND]), shapely.box(60.0, 50.0, 70.0, 55.0)],
+    crs="EPSG:4326",
+)
 
 
 def _route(coords: list[tuple[float, float]]) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({"id": ["r"]}, geometry=[shapely.LineString(coords)],
-                            crs="EPSG:4326")
+    return gpd.GeoDataFrame({"id": ["r"]}, geometry=[shapely.LineString(coords)], crs="EPSG:4326")
 
 
-@pytest.mark.parametrize("coords", [
-    [(120.0, 37.6), (122.5, 37.4)],   # ~290 km north of the island: the far search
-    [(120.0, 35.45), (122.5, 35.40)],  # ~45 km north of it: inside the bands
-    [(118.0, 34.0), (119.5, 36.5), (121.5, 38.5)],  # a bend, passing north-west of it
-])
+@pytest.mark.parametrize(
+    "coords",
+    [
+        [(120.0, 37.6), (122.5, 37.4)],  # ~290 km north of the island: the far search
+        [(120.0, 35.45), (122.5, 35.40)],  # ~45 km north of it: inside the bands
+        [(118.0, 34.0), (119.5, 36.5), (121.5, 38.5)],  # a bend, passing north-west of it
+    ],
+)
 def test_nearest_approach_and_bands_see_a_small_island(coords):
-    row = georoutes.analyze(_route(coords), boundaries=LAYER, focus=["AAA"],
-                            bands_km=(10, 50, 100)).loc["r"]
+    row = georoutes.analyze(
+        _route(coords), boundaries=LAYER, focus=["AAA"], bands_km=(10, 50, 100)
+    ).loc["r"]
     ex = row["exposure"]["AAA"]
     s = sample_route(coords, step_m=100.0)
     dist = distances_km(s, LAYER.geometry.iloc[0], window_km=1500.0)
@@ -56,8 +61,12 @@ def test_lens_bound_never_exceeds_the_true_distance(seed, bend, far):
     pa = rng.normal(size=3) * 20.0
     pb = pa + rng.normal(size=3) * rng.uniform(0.1, 60.0)
     mid = (pa + pb) / 2.0 + rng.normal(size=3) / np.sqrt(3) * bend
-    path = np.concatenate([pa + np.linspace(0, 1, 200)[:, None] * (mid - pa),
-                           mid + np.linspace(0, 1, 200)[:, None] * (pb - mid)])
+    path = np.concatenate(
+        [
+            pa + np.linspace(0, 1, 200)[:, None] * (mid - pa),
+            mid + np.linspace(0, 1, 200)[:, None] * (pb - mid),
+        ]
+    )
     length = np.linalg.norm(mid - pa) + np.linalg.norm(pb - mid)
     chord = np.linalg.norm(pb - pa)
     wide = np.sqrt(max(length**2 - chord**2, 0.0)) / 2.0
@@ -66,8 +75,9 @@ def test_lens_bound_never_exceeds_the_true_distance(seed, bend, far):
         return np.linalg.norm(x[:, None, :] - cloud[None, :, :], axis=2).min(axis=1)
 
     ra, rb = nearest(pa[None])[0], nearest(pb[None])[0]
-    bound = _lens_bound(pa[None], pb[None], np.array([ra]), np.array([rb]), np.array([length]),
-                        np.array([wide]))[0]
+    bound = _lens_bound(
+        pa[None], pb[None], np.array([ra]), np.array([rb]), np.array([length]), np.array([wide])
+    )[0]
     assert bound <= nearest(path).min() + 1e-9
 
 
@@ -76,8 +86,7 @@ def test_lens_bound_is_tight_for_a_straight_far_interval():
     # Lipschitz bound alone would give ~3,950 km; the lens gives within 0.5 km of 4,000.
     pa, pb = np.array([[4000.0, -50.0, 0.0]]), np.array([[4000.0, 50.0, 0.0]])
     r = float(np.hypot(4000.0, 50.0))
-    bound = _lens_bound(pa, pb, np.array([r]), np.array([r]), np.array([100.0]),
-                        np.array([0.0]))[0]
+    bound = _lens_bound(pa, pb, np.array([r]), np.array([r]), np.array([100.0]), np.array([0.0]))[0]
     assert 3999.5 <= bound <= 4000.0
 
 
@@ -88,18 +97,21 @@ def test_workers_give_the_same_analysis(boundaries):
         start = rng.uniform([95.0, 35.0], [135.0, 52.0])
         steps = rng.normal(0.0, 0.4, size=(8, 2)).cumsum(axis=0)
         lines.append(shapely.LineString(np.vstack([start, start + steps])))
-    routes = gpd.GeoDataFrame({"id": [f"w{i}" for i in range(len(lines))]}, geometry=lines,
-                              crs="EPSG:4326")
+    routes = gpd.GeoDataFrame(
+        {"id": [f"w{i}" for i in range(len(lines))]}, geometry=lines, crs="EPSG:4326"
+    )
     one = georoutes.flatten(georoutes.analyze(routes, boundaries=boundaries, workers=1))
     two = georoutes.flatten(georoutes.analyze(routes, boundaries=boundaries, workers=2))
     assert list(one.index) == list(two.index)
     assert list(one.columns) == list(two.columns)
     numeric = one.select_dtypes("number").columns
-    np.testing.assert_allclose(one[numeric].to_numpy(float), two[numeric].to_numpy(float),
-                               rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(
+        one[numeric].to_numpy(float), two[numeric].to_numpy(float), rtol=1e-9, atol=1e-6
+    )
 
 
 def test_workers_must_be_a_whole_number(boundaries):
     with pytest.raises(georoutes.GeorouteError, match="workers"):
-        georoutes.analyze(_route([(120.0, 37.6), (122.5, 37.4)]), boundaries=LAYER,
-                          focus=["AAA"], workers=-1)
+        georoutes.analyze(
+            _route([(120.0, 37.6), (122.5, 37.4)]), boundaries=LAYER, focus=["AAA"], workers=-1
+        )

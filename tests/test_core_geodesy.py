@@ -37,8 +37,9 @@ def _max_gap_m(lon, lat):
 
 
 @settings(max_examples=60, deadline=None)
-@given(lon0=st.floats(-180, 180), lat0=st.floats(-80, 80), az=st.floats(0, 360),
-       km=st.floats(1, 4000))
+@given(
+    lon0=st.floats(-180, 180), lat0=st.floats(-80, 80), az=st.floats(0, 360), km=st.floats(1, 4000)
+)
 def test_densified_segments_stay_within_10_m_of_the_geodesic(lon0, lat0, az, km):
     lon1, lat1, _ = GEOD.fwd(lon0, lat0, az, km * 1000.0)
     path_lat = [lat for _, lat in GEOD.npts(lon0, lat0, lon1, lat1, 64)]

@@ -22,35 +22,51 @@ def _fc(*features) -> dict:
 
 
 def _feat(coords=GOOD, props=None, gtype="LineString") -> dict:
-    return {"type": "Feature", "properties": {"id": "r1"} if props is None else props,
-            "geometry": {"type": gtype, "coordinates": coords}}
+    return {
+        "type": "Feature",
+        "properties": {"id": "r1"} if props is None else props,
+        "geometry": {"type": gtype, "coordinates": coords},
+    }
 
 
 CASES = {
     "malformed": ('{"type": "FeatureCollection", "features": [', "malformed JSON at line 1"),
     "truncated": (json.dumps(_fc(_feat()))[:-7], "malformed JSON"),
     "bare-list": (json.dumps([[130, 42], [129, 41]]), "not GeoJSON"),
-    "point": (json.dumps(_fc(_feat([130.0, 42.0], gtype="Point"))), "feature 0 ('r1'): geometry "
-              "is Point"),
-    "polygon": (json.dumps(_fc(_feat([[[130, 42], [131, 42], [131, 43], [130, 42]]],
-                                     gtype="Polygon"))), "geometry is Polygon"),
+    "point": (
+        json.dumps(_fc(_feat([130.0, 42.0], gtype="Point"))),
+        "feature 0 ('r1'): geometry is Point",
+    ),
+    "polygon": (
+        json.dumps(_fc(_feat([[[130, 42], [131, 42], [131, 43], [130, 42]]], gtype="Polygon"))),
+        "geometry is Polygon",
+    ),
     "duplicate-id": (json.dumps(_fc(_feat(), _feat())), "feature 1 ('r1'): duplicate id 'r1'"),
     "empty-geometry": (json.dumps(_fc(_feat([]))), "empty geometry"),
     "nan": (json.dumps(_fc(_feat([[130.0, 42.0], [math.nan, 41.0]]))), "NaN or infinity"),
     "inf": (json.dumps(_fc(_feat([[130.0, 42.0], [math.inf, 41.0]]))), "NaN or infinity"),
-    "lat-range": (json.dumps(_fc(_feat([[130.0, 42.0], [131.0, 95.0]]))),
-                  "latitude 95.0 is outside [-90, 90]"),
-    "lon-range": (json.dumps(_fc(_feat([[130.0, 42.0], [400.0, 41.0]]))),
-                  "longitude 400.0 is outside [-360, 360]"),
+    "lat-range": (
+        json.dumps(_fc(_feat([[130.0, 42.0], [131.0, 95.0]]))),
+        "latitude 95.0 is outside [-90, 90]",
+    ),
+    "lon-range": (
+        json.dumps(_fc(_feat([[130.0, 42.0], [400.0, 41.0]]))),
+        "longitude 400.0 is outside [-360, 360]",
+    ),
     "swapped": (json.dumps(_fc(_feat([[42.43, 130.64], [41.8, 129.7]]))), "look like (lat, lon)"),
-    "projected-undeclared": (json.dumps(_fc(_feat([[14_540_000.0, 5_220_000.0],
-                                                   [14_440_000.0, 5_130_000.0]]))),
-                             "look projected"),
-    "projected-declared": (json.dumps({**_fc(_feat([[14_540_000.0, 5_220_000.0],
-                                                    [14_440_000.0, 5_130_000.0]])),
-                                       "crs": {"type": "name",
-                                               "properties": {"name": "EPSG:3857"}}}),
-                           "declares a projected CRS"),
+    "projected-undeclared": (
+        json.dumps(_fc(_feat([[14_540_000.0, 5_220_000.0], [14_440_000.0, 5_130_000.0]]))),
+        "look projected",
+    ),
+    "projected-declared": (
+        json.dumps(
+            {
+                **_fc(_feat([[14_540_000.0, 5_220_000.0], [14_440_000.0, 5_130_000.0]])),
+                "crs": {"type": "name", "properties": {"name": "EPSG:3857"}},
+            }
+        ),
+        "declares a projected CRS",
+    ),
 }
 
 
@@ -84,8 +100,16 @@ def test_cli_reports_one_error_line_exit_2_and_writes_nothing(tmp_path, case):
 
 def test_every_problem_of_a_file_is_reported_at_once(tmp_path):
     path = tmp_path / "many.geojson"
-    path.write_text(json.dumps(_fc(_feat(), _feat(), _feat(props={"name": "no id"}),
-                                   _feat([130.0, 42.0], props={"id": "p"}, gtype="Point"))))
+    path.write_text(
+        json.dumps(
+            _fc(
+                _feat(),
+                _feat(),
+                _feat(props={"name": "no id"}),
+                _feat([130.0, 42.0], props={"id": "p"}, gtype="Point"),
+            )
+        )
+    )
     with pytest.raises(georoutes.RouteValidationError) as info:
         georoutes.read_routes(path)
     # Feature 1 repeats feature 0's id; feature 2 has none and is named "many:2"; 3 is a Point.
@@ -131,8 +155,7 @@ def test_projected_geopackage_is_transformed(tmp_path):
 
 def test_unwrapped_longitudes_are_legal():
     line = shapely.LineString([(179.0, 65.0), (190.0, 66.0)])
-    routes = georoutes.read_routes(gpd.GeoDataFrame({"id": [1]}, geometry=[line],
-                                                    crs="EPSG:4326"))
+    routes = georoutes.read_routes(gpd.GeoDataFrame({"id": [1]}, geometry=[line], crs="EPSG:4326"))
     assert routes.loc[0, "id"] == "1"
 
 
@@ -147,8 +170,11 @@ def test_bad_bands(tmp_path):
 def test_user_boundary_layer_with_named_code_column(tmp_path):
     # Natural Earth's Tumen: on it this line runs from Russia straight into the DPRK.
     boundaries = georoutes.load_boundaries("ne")
-    sub = boundaries[boundaries["code"].isin(["RUS", "PRK", "CHN"])].rename(
-        columns={"code": "ISO"}).to_crs("EPSG:3857")
+    sub = (
+        boundaries[boundaries["code"].isin(["RUS", "PRK", "CHN"])]
+        .rename(columns={"code": "ISO"})
+        .to_crs("EPSG:3857")
+    )
     path = tmp_path / "b.gpkg"
     sub.to_file(path)
     layer = georoutes.load_boundaries(path, code_column="ISO")

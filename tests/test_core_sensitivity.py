@@ -13,13 +13,13 @@ LINE = [(131.88, 43.12), (130.64, 42.43), (129.7, 41.8), (127.6, 39.2), (127.0, 
 
 @pytest.fixture(scope="module")
 def routes():
-    return gpd.GeoDataFrame({"id": ["pipe"]}, geometry=[shapely.LineString(LINE)],
-                            crs="EPSG:4326")
+    return gpd.GeoDataFrame({"id": ["pipe"]}, geometry=[shapely.LineString(LINE)], crs="EPSG:4326")
 
 
 def test_deltas_are_zero_against_the_same_layer(routes, boundaries):
-    row = georoutes.analyze(routes, boundaries=boundaries, focus=["CHN", "PRK"],
-                            sensitivity=[boundaries]).iloc[0]
+    row = georoutes.analyze(
+        routes, boundaries=boundaries, focus=["CHN", "PRK"], sensitivity=[boundaries]
+    ).iloc[0]
     (delta,) = row["sensitivity"].values()
     assert all(v == 0 for v in delta["km_by_state"].values())
     assert delta["offshore_km"] == 0
@@ -37,8 +37,9 @@ def test_a_changed_layer_moves_the_figures_by_the_right_amount(routes):
     boundaries = georoutes.load_boundaries("ne")
     without = boundaries[boundaries["code"] != "PRK"].reset_index(drop=True)
     without.attrs = {"name": "no PRK", "version": "test"}
-    row = georoutes.analyze(routes, boundaries=boundaries, focus=["CHN"],
-                            sensitivity=[without]).iloc[0]
+    row = georoutes.analyze(
+        routes, boundaries=boundaries, focus=["CHN"], sensitivity=[without]
+    ).iloc[0]
     delta = row["sensitivity"]["no PRK"]
     assert delta["km_by_state"]["PRK"] == pytest.approx(-row["km_by_state"]["PRK"])
     assert delta["offshore_km"] == pytest.approx(row["km_by_state"]["PRK"], rel=1e-9)
@@ -51,8 +52,13 @@ def test_a_changed_layer_moves_the_figures_by_the_right_amount(routes):
 def test_composite_against_natural_earth_on_the_tumen():
     # The default layer draws the Tumen from OpenStreetMap: a line from Khasan across the
     # Friendship Bridge into Tumangang comes far closer to China than on Natural Earth.
-    line = gpd.GeoDataFrame({"id": ["bridge"]}, crs="EPSG:4326", geometry=[
-        shapely.LineString([(130.6425, 42.4361), (130.6399, 42.4218), (130.6343, 42.4100)])])
+    line = gpd.GeoDataFrame(
+        {"id": ["bridge"]},
+        crs="EPSG:4326",
+        geometry=[
+            shapely.LineString([(130.6425, 42.4361), (130.6399, 42.4218), (130.6343, 42.4100)])
+        ],
+    )
     row = georoutes.analyze(line, focus=["CHN"], sensitivity=["ne"]).iloc[0]
     delta = row["sensitivity"]["ne"]
     assert row["exposure"]["CHN"]["min_distance_km"] < 2.0

@@ -33,7 +33,8 @@ def _same(got, want, where: str = "") -> None:
             assert key in got, f"{where}.{key} missing"
             _same(got[key], value, f"{where}.{key}")
     elif isinstance(want, list):
-        assert isinstance(got, list) and len(got) == len(want), where
+        assert isinstance(got, list), where
+        assert len(got) == len(want), where
         for i, (g, w) in enumerate(zip(got, want, strict=True)):
             _same(g, w, f"{where}[{i}]")
     elif isinstance(want, float) and not isinstance(want, bool):
@@ -55,8 +56,21 @@ def _by_id(routes: list[dict]) -> dict[str, dict]:
 
 def test_compare_json_is_unchanged():
     want = json.loads((GOLDEN / "compare.json").read_text(encoding="utf-8"))
-    got = json.loads(_run(["compare", "--focus", "CHN", "--focus", "PRK", "--bands",
-                           "10,50,100", "--format", "json"]))
+    got = json.loads(
+        _run(
+            [
+                "compare",
+                "--focus",
+                "CHN",
+                "--focus",
+                "PRK",
+                "--bands",
+                "10,50,100",
+                "--format",
+                "json",
+            ]
+        )
+    )
     _same(got["focus"], want["focus"])
     _same(got["bands_km"], want["bands_km"])
     got_routes = _by_id(got["routes"])
@@ -66,8 +80,9 @@ def test_compare_json_is_unchanged():
 
 
 def test_a_state_change_across_a_leg_gap_is_recorded_on_the_gap():
-    got = json.loads(_run(["compare", "--only", "corridor-busan-europe-china", "--format",
-                           "json"]))["routes"][0]
+    got = json.loads(
+        _run(["compare", "--only", "corridor-busan-europe-china", "--format", "json"])
+    )["routes"][0]
     assert ("PRK", "CHN") not in {(x["from"], x["to"]) for x in got["crossings"]}
     assert ("PRK", "CHN") in {(g["from_state"], g["to_state"]) for g in got["gaps"]}
     assert got["states"][:3] == ["KOR", "PRK", "CHN"]
@@ -82,8 +97,9 @@ def test_catalog_json_is_unchanged():
 def test_fixture_analyses_are_unchanged():
     want = json.loads((GOLDEN / "fixtures.json").read_text(encoding="utf-8"))
     for name, routes in want.items():
-        got = json.loads(_run(["compare", str(DATA / name), "--focus", "CHN",
-                               "--format", "json"]))["routes"]
+        got = json.loads(_run(["compare", str(DATA / name), "--focus", "CHN", "--format", "json"]))[
+            "routes"
+        ]
         _same(_by_id(got), _by_id(routes), name)
 
 
@@ -109,5 +125,6 @@ def test_scenario_tables_are_unchanged(tmp_path_factory, name):
     got = _csv_rows(out / name)
     assert len(got) == len(want)
     for i, (g, w) in enumerate(zip(got, want, strict=True)):
-        _same({k: _cell(v) for k, v in g.items()}, {k: _cell(v) for k, v in w.items()},
-              f"{name}[{i}]")
+        _same(
+            {k: _cell(v) for k, v in g.items()}, {k: _cell(v) for k, v in w.items()}, f"{name}[{i}]"
+        )

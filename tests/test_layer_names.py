@@ -72,8 +72,11 @@ def test_no_mojibake_in_names(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(LAYERS))
 def test_no_mojibake_in_any_text_column(name: str) -> None:
     frame = gpd.read_parquet(layer_path(name))
-    text = [c for c in frame.columns
-            if c != frame.geometry.name and pd.api.types.is_string_dtype(frame[c])]
+    text = [
+        c
+        for c in frame.columns
+        if c != frame.geometry.name and pd.api.types.is_string_dtype(frame[c])
+    ]
     assert {"code", "name"} <= set(text)
     bad = [
         (code, col, value)

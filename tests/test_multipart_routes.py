@@ -65,7 +65,8 @@ def test_a_gap_at_sea():
     a, b = SEA[:2], SEA[2:]
     row = _analyze(shapely.MultiLineString([b, a]))
     assert row["states"] == ["RUS", "KOR"]
-    assert row["gaps"][0]["from_state"] is None and row["gaps"][0]["to_state"] is None
+    assert row["gaps"][0]["from_state"] is None
+    assert row["gaps"][0]["to_state"] is None
     assert [(x["from"], x["to"], x["via"]) for x in row["crossings"]] == [("RUS", "KOR", "sea")]
 
 
@@ -91,16 +92,16 @@ def test_reversing_the_chain_mirrors_states_and_crossings():
     fwd = _analyze(shapely.MultiLineString([b, a]))
     back = _analyze(shapely.MultiLineString([a[::-1], b[::-1]]))
     assert back["states"] == fwd["states"][::-1]
-    assert [(x["to"], x["from"]) for x in back["crossings"]] == \
-        [(x["from"], x["to"]) for x in fwd["crossings"]][::-1]
+    assert [(x["to"], x["from"]) for x in back["crossings"]] == [
+        (x["from"], x["to"]) for x in fwd["crossings"]
+    ][::-1]
 
 
 def test_a_short_landfall_across_the_sea_is_never_absorbed():
     # RUS -> sea -> 3.7 km of KOR's coast -> sea -> RUS, with slivers up to 500 km: KOR is a
     # landfall, not a sliver (only runs that touch their neighbours are absorbed).
     ring = [(131.90, 43.10), (129.17, 37.45), (131.85, 43.05)]
-    routes = gpd.GeoDataFrame({"id": ["x"]}, geometry=[shapely.LineString(ring)],
-                              crs="EPSG:4326")
+    routes = gpd.GeoDataFrame({"id": ["x"]}, geometry=[shapely.LineString(ring)], crs="EPSG:4326")
     row = georoutes.analyze(routes, focus=["CHN"], bands_km=[10], min_piece_km=500).loc["x"]
     assert row["states"] == ["RUS", "KOR", "RUS"]
     assert all(s["state"] != "KOR" for s in row["slivers"])
@@ -115,14 +116,32 @@ def test_tracker_directory_with_null_and_point_features(tmp_path):
         if n % 4 == 1:
             features = [{"type": "Feature", "properties": {}, "geometry": None}]
         elif n % 4 == 2:
-            features.append({"type": "Feature", "properties": {},
-                             "geometry": {"type": "Point", "coordinates": [130.0, 42.0]}})
-        (folder / f"p{n:03d}.geojson").write_text(json.dumps(
-            {"type": "FeatureCollection", "features": features}), encoding="utf-8")
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {},
+                    "geometry": {"type": "Point", "coordinates": [130.0, 42.0]},
+                }
+            )
+        (folder / f"p{n:03d}.geojson").write_text(
+            json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8"
+        )
     skipped = tmp_path / "skipped.csv"
     out = tmp_path / "out.json"
-    result = CliRunner().invoke(cli, ["compare", str(folder), "--skip-invalid", "--skipped",
-                                      str(skipped), "--format", "json", "--out", str(out)])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "compare",
+            str(folder),
+            "--skip-invalid",
+            "--skipped",
+            str(skipped),
+            "--format",
+            "json",
+            "--out",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert len(doc["routes"]) == 30

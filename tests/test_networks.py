@@ -72,11 +72,28 @@ def suez():
 def places_file(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("places") / "places.geojson"
     gdf = gpd.GeoDataFrame(
-        {"id": ["busan-port", "vladivostok-port", "west-station", "north-station",
-                "east-station", "island-station"]},
-        geometry=shapely.points([BUSAN, VLADIVOSTOK, (130.50, 42.4008), (130.531, 42.4505),
-                                 (130.60, 42.40), (130.70, 42.40)]),
-        crs="EPSG:4326")
+        {
+            "id": [
+                "busan-port",
+                "vladivostok-port",
+                "west-station",
+                "north-station",
+                "east-station",
+                "island-station",
+            ]
+        },
+        geometry=shapely.points(
+            [
+                BUSAN,
+                VLADIVOSTOK,
+                (130.50, 42.4008),
+                (130.531, 42.4505),
+                (130.60, 42.40),
+                (130.70, 42.40),
+            ]
+        ),
+        crs="EPSG:4326",
+    )
     gdf.to_file(path, driver="GeoJSON")
     return path
 
@@ -84,6 +101,7 @@ def places_file(tmp_path_factory) -> Path:
 # ------------------------------------------------------------------------------------------
 # Sea routes: known behaviour
 # ------------------------------------------------------------------------------------------
+
 
 def test_sea_route_schema(suez):
     gdf = sea_route(BUSAN, VLADIVOSTOK, route_id="busan-vlad")
@@ -156,12 +174,15 @@ def test_arctic_opens_only_when_allowed(suez):
     assert "Northern Sea Route" not in nwp["passages"]
 
 
-@pytest.mark.parametrize(("name", "origin", "destination"), [
-    ("Malacca", BUSAN, ROTTERDAM),
-    ("Korea Strait", BUSAN, SINGAPORE),
-    ("Gibraltar", SINGAPORE, ROTTERDAM),
-    ("Dover", BUSAN, ROTTERDAM),
-])
+@pytest.mark.parametrize(
+    ("name", "origin", "destination"),
+    [
+        ("Malacca", BUSAN, ROTTERDAM),
+        ("Korea Strait", BUSAN, SINGAPORE),
+        ("Gibraltar", SINGAPORE, ROTTERDAM),
+        ("Dover", BUSAN, ROTTERDAM),
+    ],
+)
 def test_closing_a_passage_reroutes_around_it(name, origin, destination):
     before = _row(sea_route(origin, destination))
     assert name in before["passages"]
@@ -226,6 +247,7 @@ def test_via_points_are_visited_in_order(suez):
 # Locations and passages: bad input
 # ------------------------------------------------------------------------------------------
 
+
 def test_lat_lon_swapped_is_detected():
     with pytest.raises(PlaceError, match=r"LAT,LON.*'129.04,35.1'"):
         resolve_location("35.10,129.04", what="origin")
@@ -275,8 +297,9 @@ def test_gates_run_from_land_to_land_and_cut_the_network():
 
     boundaries = gpd.read_parquet(layers_dir() / "boundaries" / "ne_10m_admin0.parquet")
     land = shapely.STRtree(boundaries.geometry.values)
-    edges = shapely.linestrings([[u, v] for u, v in sr.setup_M().edges()
-                                 if abs(u[0] - v[0]) <= 180])
+    edges = shapely.linestrings(
+        [[u, v] for u, v in sr.setup_M().edges() if abs(u[0] - v[0]) <= 180]
+    )
     open_ends = {("northwest_passage", 1), ("northern_sea_route", 1)}  # in the Arctic Ocean
     for p in PASSAGES:
         for i in (0, len(p.gate) - 1):
@@ -291,8 +314,13 @@ def test_gates_run_from_land_to_land_and_cut_the_network():
 # ------------------------------------------------------------------------------------------
 
 MAIN = [(round(130.50 + 0.01 * k, 2), 42.40) for k in range(11)]  # nodes 1-11
-BRANCH = [(130.532, 42.41), (130.528, 42.42), (130.534, 42.43), (130.529, 42.44),
-          (130.531, 42.45)]  # nodes 20-24, from the junction at node 4 = MAIN[3]
+BRANCH = [
+    (130.532, 42.41),
+    (130.528, 42.42),
+    (130.534, 42.43),
+    (130.529, 42.44),
+    (130.531, 42.45),
+]  # nodes 20-24, from the junction at node 4 = MAIN[3]
 
 
 @pytest.fixture(scope="module")
@@ -372,18 +400,24 @@ def test_disconnected_waypoints_raise(graph):
 
 
 def test_rail_route_from_file_and_places(places_file):
-    row = _row(rail_route(["west-station", "east-station"], osm_file=RAIL_OSM,
-                          places=places_file, progress=False))
+    row = _row(
+        rail_route(
+            ["west-station", "east-station"], osm_file=RAIL_OSM, places=places_file, progress=False
+        )
+    )
     assert row["length_km"] == pytest.approx(_geod_km(MAIN), rel=1e-9)
     assert row["snapped_km"][0] == pytest.approx(0.0889, abs=0.001)  # 0.0008 deg of latitude
 
 
-@pytest.mark.parametrize(("kwargs", "match"), [
-    ({"osm_file": NO_RAIL_OSM}, "no railway ways"),
-    ({"osm_file": DATA / "osm_missing.osm"}, "no such OSM XML file"),
-    ({}, "osm_file="),
-    ({"bbox": (130.6, 42.3, 130.5, 42.5)}, "west < east"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"osm_file": NO_RAIL_OSM}, "no railway ways"),
+        ({"osm_file": DATA / "osm_missing.osm"}, "no such OSM XML file"),
+        ({}, "osm_file="),
+        ({"bbox": (130.6, 42.3, 130.5, 42.5)}, "west < east"),
+    ],
+)
 def test_bad_rail_data_is_reported(kwargs, match):
     with pytest.raises(NetworkDataError if "bbox" not in kwargs else PlaceError, match=match):
         rail_graph(progress=False, **kwargs)
@@ -402,8 +436,10 @@ def test_fewer_than_two_waypoints(graph):
 
 
 @pytest.mark.network
-@pytest.mark.skipif(os.environ.get("GEOROUTES_NETWORK_TESTS") != "1",
-                    reason="needs Overpass (set GEOROUTES_NETWORK_TESTS=1)")
+@pytest.mark.skipif(
+    os.environ.get("GEOROUTES_NETWORK_TESTS") != "1",
+    reason="needs Overpass (set GEOROUTES_NETWORK_TESTS=1)",
+)
 def test_online_bbox_graph():  # pragma: no cover - online only
     # Khasan station area, Russia-DPRK border: a few km of 1520/1435 dual-gauge track.
     g = rail_graph(bbox=(130.62, 42.41, 130.68, 42.45), progress=False)
@@ -414,12 +450,17 @@ def test_online_bbox_graph():  # pragma: no cover - online only
 # The generated catalog layer
 # ------------------------------------------------------------------------------------------
 
+
 def test_shipping_layer_as_built():
     path = layers_dir() / "routes" / "shipping.geojson"
     doc = json.loads(path.read_text("utf-8"))
     by_id = {f["properties"]["id"]: f for f in doc["features"]}
-    assert set(by_id) == {"lng-vladivostok-samcheok", "sea-busan-rotterdam-suez",
-                          "sea-busan-rotterdam-cape", "sea-busan-rotterdam-nsr"}
+    assert set(by_id) == {
+        "lng-vladivostok-samcheok",
+        "sea-busan-rotterdam-suez",
+        "sea-busan-rotterdam-cape",
+        "sea-busan-rotterdam-nsr",
+    }
     lengths = {}
     for fid, feat in by_id.items():
         props = feat["properties"]
@@ -433,8 +474,11 @@ def test_shipping_layer_as_built():
     assert "Suez" in suez["passages"]
     assert "Cape of Good Hope" in by_id["sea-busan-rotterdam-cape"]["properties"]["passages"]
     assert "Northern Sea Route" in by_id["sea-busan-rotterdam-nsr"]["properties"]["passages"]
-    assert lengths["sea-busan-rotterdam-nsr"] < lengths["sea-busan-rotterdam-suez"] \
+    assert (
+        lengths["sea-busan-rotterdam-nsr"]
+        < lengths["sea-busan-rotterdam-suez"]
         < lengths["sea-busan-rotterdam-cape"]
+    )
     assert 19_000 < lengths["sea-busan-rotterdam-suez"] < 21_500
     assert 500 < lengths["lng-vladivostok-samcheok"] < 1_000
 
@@ -443,21 +487,29 @@ def test_shipping_layer_as_built():
 # Catalog railways retraced on track; published lengths
 # ------------------------------------------------------------------------------------------
 
+
 def test_trace_rail_measures_both_lines_the_same_way(graph, places_file):
     from georoutes.networks import trace_rail
 
     routes = gpd.GeoDataFrame(
-        {"id": ["rail-west-north"], "kind": ["rail"], "places": [["west-station",
-                                                                   "north-station"]]},
-        geometry=[shapely.LineString([MAIN[0], BRANCH[-1]])], crs="EPSG:4326")
-    row = _row(trace_rail(["rail-west-north"], graph=graph, routes=routes, places=places_file,
-                          progress=False))
+        {
+            "id": ["rail-west-north"],
+            "kind": ["rail"],
+            "places": [["west-station", "north-station"]],
+        },
+        geometry=[shapely.LineString([MAIN[0], BRANCH[-1]])],
+        crs="EPSG:4326",
+    )
+    row = _row(
+        trace_rail(
+            ["rail-west-north"], graph=graph, routes=routes, places=places_file, progress=False
+        )
+    )
     straight = _geod_km([MAIN[0], BRANCH[-1]])
     assert row["waypoint_length_km"] == pytest.approx(straight, rel=1e-9)
     assert row["change_km"] == pytest.approx(row["traced_length_km"] - straight, rel=1e-9)
     assert row["change_pct"] == pytest.approx(100 * row["change_km"] / straight, rel=1e-9)
-    assert row["traced_length_km"] == pytest.approx(_geod_km(list(row.geometry.coords)),
-                                                    rel=1e-9)
+    assert row["traced_length_km"] == pytest.approx(_geod_km(list(row.geometry.coords)), rel=1e-9)
     with pytest.raises(GeorouteError, match="did you mean 'rail-west-north'"):
         trace_rail(["rail-west-nort"], graph=graph, routes=routes, places=places_file)
 
@@ -465,9 +517,15 @@ def test_trace_rail_measures_both_lines_the_same_way(graph, places_file):
 def test_published_lengths_and_the_gap():
     from georoutes.networks import drawn_vs_published_pct, published_length_km
 
-    assert [published_length_km(v) for v in (9289, "9289", None, "n/a", 0, -1.0,
-                                             float("nan"))] == \
-        [9289.0, 9289.0, None, None, None, None, None]
+    assert [published_length_km(v) for v in (9289, "9289", None, "n/a", 0, -1.0, float("nan"))] == [
+        9289.0,
+        9289.0,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]
     assert drawn_vs_published_pct(8800.0, 9289.0) == round(100 * (8800 / 9289 - 1), 1)
     assert drawn_vs_published_pct(8800.0, None) is None
 

@@ -7,8 +7,9 @@ from georoutes.render import RenderOptions, png_bytes, route_figure
 
 def test_static_figure(hand_scenario, boundaries, tmp_path):
     sc = hand_scenario
-    fig = route_figure(sc.analysis, sc.routes, crossings=sc.crossings, boundaries=boundaries,
-                       places=sc.places)  # fmt: skip
+    fig = route_figure(
+        sc.analysis, sc.routes, crossings=sc.crossings, boundaries=boundaries, places=sc.places
+    )
     ax = fig.axes[0]
     assert len(ax.get_lines()) == len(sc.analysis)  # one line per route part
     labels = [t.get_text() for t in ax.get_legend().get_texts()]

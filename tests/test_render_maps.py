@@ -24,20 +24,30 @@ def hand_map(hand_scenario, boundaries):
     sc = hand_scenario
     # Linked assets (assets="cdn"): these tests read the page's script and style URLs; the
     # offline (inline) page is tested in tests/browser/test_offline.py and below.
-    return route_map(sc.analysis, sc.routes, transits=sc.transits, crossings=sc.crossings,
-                     boundaries=boundaries, places=sc.places, tiles=None, assets="cdn")
+    return route_map(
+        sc.analysis,
+        sc.routes,
+        transits=sc.transits,
+        crossings=sc.crossings,
+        boundaries=boundaries,
+        places=sc.places,
+        tiles=None,
+        assets="cdn",
+    )
 
 
 def test_the_default_page_is_self_contained(hand_scenario, boundaries):
     sc = hand_scenario
     html = map_html(route_map(sc.analysis, sc.routes, boundaries=boundaries, tiles=None))
-    assert "<script src=" not in html and "cdn.jsdelivr.net" not in html
+    assert "<script src=" not in html
+    assert "cdn.jsdelivr.net" not in html
     assert "L.map(" in html or "L.map (" in html
 
 
 @pytest.fixture(scope="module")
 def hand_html(hand_map):
     return map_html(hand_map)
+
 
 # ---------------------------------------------------------------------------------- the map
 
@@ -61,9 +71,17 @@ def test_dashed_unless_operating(hand_map, hand_scenario):
 
 
 def test_layers_and_controls_present(hand_html):
-    for name in ("Countries", "Focus: CHN (China)", "CHN: within 50 km", "Route pieces by state",
-                 "Routes: pipeline", "Routes: rail", "Routes: shipping", "Border crossings",
-                 "Places"):
+    for name in (
+        "Countries",
+        "Focus: CHN (China)",
+        "CHN: within 50 km",
+        "Route pieces by state",
+        "Routes: pipeline",
+        "Routes: rail",
+        "Routes: shipping",
+        "Border crossings",
+        "Places",
+    ):
         assert json.dumps(name) in hand_html, name
     assert "L.control.layers" in hand_html
     assert "L.control.scale" in hand_html
@@ -142,8 +160,11 @@ def test_antimeridian_route_is_one_continuous_line(hand_map, hand_scenario):
 
 
 def test_boundaries_are_clipped_to_the_view_and_simplified(hand_map, boundaries):
-    layer = next(c for c in children(hand_map)
-                 if isinstance(c, folium.GeoJson) and c.layer_name == "Countries")  # fmt: skip
+    layer = next(
+        c
+        for c in children(hand_map)
+        if isinstance(c, folium.GeoJson) and c.layer_name == "Countries"
+    )
     features = layer.data["features"]
     assert 10 < len(features) < len(boundaries)
     codes = {f["properties"]["code"] for f in features}
@@ -156,8 +177,9 @@ def test_boundaries_are_clipped_to_the_view_and_simplified(hand_map, boundaries)
 
 def test_focus_band_surrounds_the_focus_state(hand_map):
     def layer(name):
-        return next(c for c in children(hand_map)
-                    if isinstance(c, folium.GeoJson) and c.layer_name == name)  # fmt: skip
+        return next(
+            c for c in children(hand_map) if isinstance(c, folium.GeoJson) and c.layer_name == name
+        )
 
     import shapely
 
@@ -174,11 +196,12 @@ def test_folium_template_injection_is_neutralised(hand_scenario, boundaries):
     sc = hand_scenario
     analysis = sc.analysis.copy()
     analysis.loc["rail", "name"] = "{{ 'zq' ~ 'INJECTED' ~ 'qz' }}"
-    html = map_html(route_map(analysis, sc.routes, boundaries=boundaries, tiles=None,
-                              bands_km=()))  # fmt: skip
+    html = map_html(route_map(analysis, sc.routes, boundaries=boundaries, tiles=None, bands_km=()))
     assert "zqINJECTEDqz" not in html
-    assert "&#123;&#123; &#39;zq&#39; ~ &#39;INJECTED&#39; ~ &#39;qz&#39; &#125;&#125;" in html \
+    assert (
+        "&#123;&#123; &#39;zq&#39; ~ &#39;INJECTED&#39; ~ &#39;qz&#39; &#125;&#125;" in html
         or "&#123;&#123; 'zq' ~ 'INJECTED' ~ 'qz' &#125;&#125;" in html
+    )
     with pytest.raises(GeorouteError, match="single braces"):
         route_map(sc.analysis, sc.routes, boundaries=boundaries, tiles="https://x/{{ 1 }}/{z}")
 
@@ -189,8 +212,9 @@ def test_tiles(hand_scenario, boundaries):
     assert "basemaps.cartocdn.com/light_all" in html
     assert "insert your API key" not in html
     assert "CARTO" in html  # attribution
-    osm = map_html(route_map(sc.analysis, sc.routes, boundaries=boundaries, bands_km=(),
-                             tiles="OpenStreetMap"))  # fmt: skip
+    osm = map_html(
+        route_map(sc.analysis, sc.routes, boundaries=boundaries, bands_km=(), tiles="OpenStreetMap")
+    )
     assert "tile.openstreetmap.org" in osm
     with pytest.raises(GeorouteError, match="unknown tiles 'no-such-tiles'"):
         route_map(sc.analysis, sc.routes, boundaries=boundaries, tiles="no-such-tiles")
@@ -224,7 +248,6 @@ def test_page_assets_are_pinned_and_on_npm(hand_html):
         assert any(url == a.prefix or url.startswith(a.prefix) for a in ASSETS), url
     assert "glyphicons" not in hand_html
     assert "awesome.rotate" not in hand_html
-
 
 
 # ------------------------------------------------------------------- the analysis' own layer
@@ -282,12 +305,22 @@ def test_focus_and_bands_come_from_the_analysis(tkr_routes):
 
 def test_options_object_and_keywords_draw_the_same_map(hand_scenario, boundaries):
     sc = hand_scenario
-    options = RenderOptions(transits=sc.transits, crossings=sc.crossings, boundaries=boundaries,
-                            places=sc.places)
+    options = RenderOptions(
+        transits=sc.transits, crossings=sc.crossings, boundaries=boundaries, places=sc.places
+    )
     by_options = map_html(route_map(sc.analysis, sc.routes, options, tiles=None))
-    by_keywords = map_html(route_map(sc.analysis, sc.routes, tiles=None, transits=sc.transits,
-                                     crossings=sc.crossings, boundaries=boundaries,
-                                     places=sc.places))
+    by_keywords = map_html(
+        route_map(
+            sc.analysis,
+            sc.routes,
+            tiles=None,
+            transits=sc.transits,
+            crossings=sc.crossings,
+            boundaries=boundaries,
+            places=sc.places,
+        )
+    )
+
     def strip(html):
         return re.sub(r"_[0-9a-f]{32}", "", html)
 
@@ -323,8 +356,20 @@ def routes_file(tmp_path_factory):
 
 def test_map_command_writes_map_and_png(routes_file, tmp_path):
     out, png = tmp_path / "m" / "routes.html", tmp_path / "routes.png"
-    result = run_cli("map", str(routes_file), "--focus", "CHN", "--bands", "50", "--out", str(out),
-                  "--tiles", "none", "--png", str(png))  # fmt: skip
+    result = run_cli(
+        "map",
+        str(routes_file),
+        "--focus",
+        "CHN",
+        "--bands",
+        "50",
+        "--out",
+        str(out),
+        "--tiles",
+        "none",
+        "--png",
+        str(png),
+    )
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
     assert html.count('"className": "georoutes-route georoutes-route-') == 2
@@ -338,7 +383,6 @@ def test_map_command_writes_map_and_png(routes_file, tmp_path):
     assert "RUS → USA" in html
 
 
-
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -348,8 +392,9 @@ def test_map_command_writes_map_and_png(routes_file, tmp_path):
     ],
 )
 @pytest.mark.parametrize("command", ["map", "report"])
-def test_command_errors_exit_2_with_one_line_and_no_file(routes_file, tmp_path, command, args,
-                                                         message):
+def test_command_errors_exit_2_with_one_line_and_no_file(
+    routes_file, tmp_path, command, args, message
+):
     out = tmp_path / "out.html"
     out.write_text("previous", encoding="utf-8")
     result = run_cli(command, str(routes_file), *args, "--out", str(out))

@@ -21,29 +21,54 @@ from georoutes.render import Source, build_report, map_html, route_map
 @pytest.fixture(scope="module")
 def hand_html(hand_scenario, boundaries):
     sc = hand_scenario
-    return map_html(route_map(sc.analysis, sc.routes, transits=sc.transits,
-                              crossings=sc.crossings, boundaries=boundaries, places=sc.places,
-                              tiles=None))
+    return map_html(
+        route_map(
+            sc.analysis,
+            sc.routes,
+            transits=sc.transits,
+            crossings=sc.crossings,
+            boundaries=boundaries,
+            places=sc.places,
+            tiles=None,
+        )
+    )
 
 
 @pytest.fixture(scope="module")
 def hand_report(hand_scenario, boundaries):
     sc = hand_scenario
     return build_report(
-        sc.analysis, sc.routes, transits=sc.transits, crossings=sc.crossings,
-        boundaries=boundaries, places=sc.places, tiles=None,
-        sources=[Source("Natural Earth", "https://www.naturalearthdata.com/"),
-                 Source("evil link", "javascript:alert(6)")],
-        extra_sections=[("Economics", Markup("<table class='econ'><tr><td>1</td></tr></table>")),
-                        ("Plain text", "<b>not bold</b>")],
-    )  # fmt: skip
+        sc.analysis,
+        sc.routes,
+        transits=sc.transits,
+        crossings=sc.crossings,
+        boundaries=boundaries,
+        places=sc.places,
+        tiles=None,
+        sources=[
+            Source("Natural Earth", "https://www.naturalearthdata.com/"),
+            Source("evil link", "javascript:alert(6)"),
+        ],
+        extra_sections=[
+            ("Economics", Markup("<table class='econ'><tr><td>1</td></tr></table>")),
+            ("Plain text", "<b>not bold</b>"),
+        ],
+    )
 
 
 def test_report_table_rows_and_columns(hand_report, hand_scenario):
     table = hand_report.split('id="comparison-table"')[1].split("</table>")[0]
     assert table.count("<tr data-route-id=") == len(hand_scenario.analysis)
-    for label in ("length km", "km RUS", "km PRK", "offshore km", "CHN inside km", "CHN ≤50 km",
-                  "CHN nearest km", "crossings"):
+    for label in (
+        "length km",
+        "km RUS",
+        "km PRK",
+        "offshore km",
+        "CHN inside km",
+        "CHN ≤50 km",
+        "CHN nearest km",
+        "crossings",
+    ):
         assert f">{label}</th>" in table, label
     pipe = hand_scenario.analysis.loc["pipe"]
     assert f'data-sort="{float(pipe["length_km"])!r}">{FMT(pipe["length_km"])}</td>' in table
@@ -100,9 +125,9 @@ def test_report_embeds_the_whole_map(hand_report, hand_html):
 
     srcdoc = html_lib.unescape(re.search(r'srcdoc="([^"]*)"', hand_report).group(1))
     assert srcdoc.count("georoutes-route georoutes-route-") == hand_html.count(
-        "georoutes-route georoutes-route-")
+        "georoutes-route georoutes-route-"
+    )
     assert len(hand_report.encode()) < 5_000_000
-
 
 
 def test_report_names_the_layer_the_analysis_used():
@@ -126,15 +151,24 @@ def routes_file(tmp_path_factory):
 
 def test_report_command(routes_file, tmp_path):
     out = tmp_path / "report.html"
-    result = run_cli("report", str(routes_file), "--focus", "CHN", "--focus", "PRK",
-                  "--bands", "10,50", "--out", str(out))  # fmt: skip
+    result = run_cli(
+        "report",
+        str(routes_file),
+        "--focus",
+        "CHN",
+        "--focus",
+        "PRK",
+        "--bands",
+        "10,50",
+        "--out",
+        str(out),
+    )
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
     for label in ("CHN ≤10 km", "CHN ≤50 km", "PRK inside km", "PRK nearest km"):
         assert f">{label}</th>" in html
     assert html.count("<tr data-route-id=") == 2
     assert out.stat().st_mode & 0o044  # readable by others like any file the user writes
-
 
 
 @pytest.mark.slow

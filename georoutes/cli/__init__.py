@@ -40,8 +40,14 @@ def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> None:
 
 
 def _debug_option() -> click.Option:
-    return click.Option(["--debug"], is_flag=True, expose_value=False, is_eager=True,
-                        callback=_set_debug, help="Show full tracebacks on errors.")
+    return click.Option(
+        ["--debug"],
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_set_debug,
+        help="Show full tracebacks on errors.",
+    )
 
 
 def _error_lines(exc: BaseException) -> list[str]:
@@ -90,13 +96,24 @@ class _Standalone(click.Command):
 
 def standalone(command: click.Command) -> click.Command:
     """Return ``command`` runnable on its own with the group's error handling (old imports)."""
-    return _Standalone(command.name, params=list(command.params), callback=command.callback,
-                       help=command.help, context_settings=command.context_settings)
+    return _Standalone(
+        command.name,
+        params=list(command.params),
+        callback=command.callback,
+        help=command.help,
+        context_settings=command.context_settings,
+    )
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--debug", is_flag=True, expose_value=False, is_eager=True, callback=_set_debug,
-              help="Show full tracebacks on errors (also accepted after the command).")
+@click.option(
+    "--debug",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_set_debug,
+    help="Show full tracebacks on errors (also accepted after the command).",
+)
 @click.version_option(package_name="georoutes")
 def cli() -> None:
     """Analyse infrastructure corridors across political geography.
@@ -106,10 +123,17 @@ def cli() -> None:
     """
 
 
-for _command in (compare.compare_command, pieces.pieces_command, pieces.crossings_command,
-                 maps.map_command, maps.report_command, catalog.catalog_command,
-                 networks.sea_route_command, networks.trace_rail_command,
-                 scenario.scenario_command):
+for _command in (
+    compare.compare_command,
+    pieces.pieces_command,
+    pieces.crossings_command,
+    maps.map_command,
+    maps.report_command,
+    catalog.catalog_command,
+    networks.sea_route_command,
+    networks.trace_rail_command,
+    scenario.scenario_command,
+):
     cli.add_command(_command)
 
 

@@ -25,8 +25,16 @@ from rich.console import Console, RenderableType
 from .._io import open_atomic
 from ..errors import GeorouteError
 
-__all__ = ["FRAME_FORMATS", "emit", "frame_format", "plain", "render", "status", "terminal_width",
-           "write_frame"]
+__all__ = [
+    "FRAME_FORMATS",
+    "emit",
+    "frame_format",
+    "plain",
+    "render",
+    "status",
+    "terminal_width",
+    "write_frame",
+]
 
 #: Width of tables when the output is not a terminal and $COLUMNS is unset.
 FALLBACK_WIDTH = 160
@@ -47,8 +55,9 @@ def terminal_width() -> int:
 
 def render(*items: RenderableType | str) -> str:
     """Return rich renderables (tables, text) as plain text at the terminal's width."""
-    console = Console(file=io.StringIO(), width=terminal_width(), record=True,
-                      color_system=None, highlight=False)
+    console = Console(
+        file=io.StringIO(), width=terminal_width(), record=True, color_system=None, highlight=False
+    )
     for item in items:
         console.print(item)
     return console.export_text()
@@ -83,13 +92,17 @@ def frame_format(fmt: str | None, out: Path | None) -> str:
         implied = next((name for name, sfx in FRAME_FORMATS.items() if suffix in sfx), None)
     if fmt is not None:
         if implied is not None and implied != fmt:
-            raise GeorouteError(f"--format {fmt} but --out {str(out)!r} names {implied}; give "
-                                f"a {', '.join(FRAME_FORMATS[fmt])} file or drop --format")
+            raise GeorouteError(
+                f"--format {fmt} but --out {str(out)!r} names {implied}; give "
+                f"a {', '.join(FRAME_FORMATS[fmt])} file or drop --format"
+            )
         return fmt
     if implied is None and out is not None:
         known = ", ".join(s for sfx in FRAME_FORMATS.values() for s in sfx)
-        raise GeorouteError(f"--out {str(out)!r}: cannot tell the format from its suffix "
-                            f"{out.suffix!r}; use one of {known} or give --format")
+        raise GeorouteError(
+            f"--out {str(out)!r}: cannot tell the format from its suffix "
+            f"{out.suffix!r}; use one of {known} or give --format"
+        )
     return implied or "geojson"
 
 
@@ -106,8 +119,11 @@ def write_frame(frame: gpd.GeoDataFrame, out: Path | None, fmt: str, *, layer: s
     place, so a failure never leaves a half-written file.
     """
     if fmt in ("geojson", "csv"):
-        text = (frame.to_json(drop_id=True, ensure_ascii=False) + "\n" if fmt == "geojson"
-                else _csv_text(frame))
+        text = (
+            frame.to_json(drop_id=True, ensure_ascii=False) + "\n"
+            if fmt == "geojson"
+            else _csv_text(frame)
+        )
         emit(text, out)
         return
     if out is None:

@@ -30,8 +30,11 @@ def analysis_json(analysis: pd.DataFrame, extra: dict[str, Any] | None = None) -
     """Return design.md's JSON document for an analysis."""
     doc: dict[str, Any] = {
         "boundaries": analysis.attrs["boundaries"],
-        **({"sensitivity_layers": analysis.attrs["sensitivity"]}
-           if "sensitivity" in analysis.attrs else {}),
+        **(
+            {"sensitivity_layers": analysis.attrs["sensitivity"]}
+            if "sensitivity" in analysis.attrs
+            else {}
+        ),
         "focus": analysis.attrs["focus"],
         "bands_km": analysis.attrs["bands_km"],
         "routes": to_records(analysis),
@@ -55,17 +58,28 @@ def _sensitivity_text(delta: dict[str, Any]) -> str:
 def analysis_table(analysis: pd.DataFrame) -> Table:
     """Return the analysis as a rich table (what a terminal shows)."""
     attrs = analysis.attrs
-    table = Table(title=f"georoutes — boundaries: {attrs['boundaries']['name']} "
-                        f"{attrs['boundaries']['version']}", show_lines=False)
-    for col, justify in (("id", "left"), ("kind", "left"), ("length km", "right"),
-                         ("states", "left"), ("km by state", "left"), ("offshore km", "right"),
-                         ("crossings", "right")):
+    table = Table(
+        title=f"georoutes — boundaries: {attrs['boundaries']['name']} "
+        f"{attrs['boundaries']['version']}",
+        show_lines=False,
+    )
+    for col, justify in (
+        ("id", "left"),
+        ("kind", "left"),
+        ("length km", "right"),
+        ("states", "left"),
+        ("km by state", "left"),
+        ("offshore km", "right"),
+        ("crossings", "right"),
+    ):
         # ids stay whole however narrow the terminal: they are what a reader looks rows up by
         table.add_column(col, justify=justify, no_wrap=col in ("id", "length km", "offshore km"))  # type: ignore[arg-type]
     economics = "capex_usd" in analysis.columns
     for code in attrs["focus"]:
-        table.add_column(f"{code} in / within {','.join(map(str, attrs['bands_km']))} "
-                         "km / nearest", justify="right")
+        table.add_column(
+            f"{code} in / within {','.join(map(str, attrs['bands_km']))} km / nearest",
+            justify="right",
+        )
     sens = list(attrs.get("sensitivity", {})) if "sensitivity" in analysis else []
     for key in sens:
         table.add_column(f"± on {key}")
@@ -74,10 +88,15 @@ def analysis_table(analysis: pd.DataFrame) -> Table:
         table.add_column("capex USD", justify="right")
     for rid, row in analysis.iterrows():
         kms = " ".join(f"{c} {v:,.0f}" for c, v in row["km_by_state"].items())
-        cells: list[Any] = [Text(str(rid)), Text(str(row["kind"] or "")),
-                            f"{row['length_km']:,.1f}",
-                            Text("→".join(row["states"])), Text(kms), f"{row['offshore_km']:,.1f}",
-                            str(len(row["crossings"]))]
+        cells: list[Any] = [
+            Text(str(rid)),
+            Text(str(row["kind"] or "")),
+            f"{row['length_km']:,.1f}",
+            Text("→".join(row["states"])),
+            Text(kms),
+            f"{row['offshore_km']:,.1f}",
+            str(len(row["crossings"])),
+        ]
         for code in attrs["focus"]:
             ex = row["exposure"][code]
             bands = "/".join(f"{v:,.0f}" for v in ex["within_km"].values())
@@ -95,21 +114,44 @@ def analysis_table(analysis: pd.DataFrame) -> Table:
 
 @click.command("compare")
 @analysis_options
-@click.option("--sensitivity", multiple=True,
-              help="Re-run on another boundary layer (name or path) and report the differences.")
-@click.option("--rank-by", multiple=True,
-              help="Rank by a flat column, e.g. exposure.CHN.within_km.50 or length_km.")
+@click.option(
+    "--sensitivity",
+    multiple=True,
+    help="Re-run on another boundary layer (name or path) and report the differences.",
+)
+@click.option(
+    "--rank-by",
+    multiple=True,
+    help="Rank by a flat column, e.g. exposure.CHN.within_km.50 or length_km.",
+)
 @click.option("--descending", is_flag=True, help="Rank from the largest value.")
 @click.option("--group", "group_by", default=None, help="Compare within groups, e.g. kind.")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "table"]), default="json",
-              show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "table"]),
+    default="json",
+    show_default=True,
+)
 @out_option()
-def compare_command(routes: tuple[Path, ...], only: tuple[str, ...], focus: tuple[str, ...],
-                    bands_km: tuple[float, ...], boundaries: str | None, code_column: str,
-                    min_piece_km: float, workers: int, volume_bcm: float | None,
-                    tariff: float | None, sensitivity: tuple[str, ...],
-                    rank_by: tuple[str, ...], descending: bool, group_by: str | None, fmt: str,
-                    out: Path | None) -> None:
+def compare_command(
+    routes: tuple[Path, ...],
+    only: tuple[str, ...],
+    focus: tuple[str, ...],
+    bands_km: tuple[float, ...],
+    boundaries: str | None,
+    code_column: str,
+    min_piece_km: float,
+    workers: int,
+    volume_bcm: float | None,
+    tariff: float | None,
+    sensitivity: tuple[str, ...],
+    rank_by: tuple[str, ...],
+    descending: bool,
+    group_by: str | None,
+    fmt: str,
+    out: Path | None,
+) -> None:
     """Compare routes: length, states, km per state, crossings, exposure to focus states.
 
     With no ROUTES, analyses the built-in catalog of the seed scenario (routes and corridors).
@@ -118,12 +160,25 @@ def compare_command(routes: tuple[Path, ...], only: tuple[str, ...], focus: tupl
     layer = load_boundaries(boundaries, code_column=code_column)
     frame = load_routes(routes)
     with status(f"analysing {len(frame):,} route(s)"):
-        analysis = analyze(frame, boundaries=layer, focus=focus, bands_km=bands_km,
-                           min_piece_km=min_piece_km, sensitivity=sensitivity, workers=workers)
-    nested, flat = comparison(analysis, only=list(only) or None,
-                              rank_by=list(rank_by) or None, ascending=not descending,
-                              group_by=group_by, volume_bcm_per_year=volume_bcm,
-                              tariff_usd_per_tcm_per_100km=tariff_value, kinds=("pipeline",))
+        analysis = analyze(
+            frame,
+            boundaries=layer,
+            focus=focus,
+            bands_km=bands_km,
+            min_piece_km=min_piece_km,
+            sensitivity=sensitivity,
+            workers=workers,
+        )
+    nested, flat = comparison(
+        analysis,
+        only=list(only) or None,
+        rank_by=list(rank_by) or None,
+        ascending=not descending,
+        group_by=group_by,
+        volume_bcm_per_year=volume_bcm,
+        tariff_usd_per_tcm_per_100km=tariff_value,
+        kinds=("pipeline",),
+    )
     nested.attrs = analysis.attrs
     if fmt == "json":
         emit(analysis_json(nested), out)

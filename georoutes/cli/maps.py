@@ -20,8 +20,17 @@ from ..boundaries import load_boundaries
 from ..catalog import places as catalog_places
 from ..catalog import seed_facts
 from ..compare import comparison
-from ..maps import map_html, png_bytes, route_figure, route_map
-from ..report import Source, build_report, scenario_sections, sensitivity_sections
+from ..render import (
+    Source,
+    build_report,
+    map_html,
+    png_bytes,
+    route_figure,
+    route_map,
+    scenario_sections,
+    sensitivity_sections,
+)
+from ..render._assets import Assets
 from ..transit import transits
 from ._options import analysis_options, load_routes, tariff_for
 from ._output import status
@@ -116,8 +125,9 @@ def _tiles(value: str) -> str | None:
     return None if value.strip().lower() in {"none", "no", "off", ""} else value.strip()
 
 
-def _assets() -> str:
-    return str(click.get_current_context().meta.get("georoutes.assets") or "inline")
+def _assets() -> Assets:
+    value = click.get_current_context().meta.get("georoutes.assets")
+    return "cdn" if value == "cdn" else "inline"
 
 
 def _remember_assets(ctx: click.Context, param: click.Parameter, value: str) -> str:

@@ -28,27 +28,45 @@ __all__ = ["crossings_command", "pieces_command"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_OUT_HELP = ("Write to this file (never half-written); its suffix gives the format: "
-             ".geojson, .gpkg, .parquet, .csv. Without it, GeoJSON or CSV go to stdout.")
+_OUT_HELP = (
+    "Write to this file (never half-written); its suffix gives the format: "
+    ".geojson, .gpkg, .parquet, .csv. Without it, GeoJSON or CSV go to stdout."
+)
 
 
 def _table_options(f: F) -> F:
-    for option in reversed([
-        routes_argument, only_option, boundaries_options, min_piece_option,
-        click.option("--format", "fmt", type=click.Choice(list(FRAME_FORMATS)), default=None,
-                     help="Output format (default: from --out's suffix, else geojson). CSV "
-                          "carries the geometry as WKT."),
-        out_option(_OUT_HELP),
-    ]):
+    for option in reversed(
+        [
+            routes_argument,
+            only_option,
+            boundaries_options,
+            min_piece_option,
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(list(FRAME_FORMATS)),
+                default=None,
+                help="Output format (default: from --out's suffix, else geojson). CSV "
+                "carries the geometry as WKT.",
+            ),
+            out_option(_OUT_HELP),
+        ]
+    ):
         f = option(f)
     return f
 
 
 @click.command("pieces")
 @_table_options
-def pieces_command(routes: tuple[Path, ...], only: tuple[str, ...], boundaries: str | None,
-                   code_column: str, min_piece_km: float, fmt: str | None,
-                   out: Path | None) -> None:
+def pieces_command(
+    routes: tuple[Path, ...],
+    only: tuple[str, ...],
+    boundaries: str | None,
+    code_column: str,
+    min_piece_km: float,
+    fmt: str | None,
+    out: Path | None,
+) -> None:
     """Write each route's pieces inside one state (or offshore), one line feature per piece.
 
     Columns: route_id, seq, state, from_km, to_km, length_km, short. With no ROUTES, the
@@ -64,9 +82,15 @@ def pieces_command(routes: tuple[Path, ...], only: tuple[str, ...], boundaries: 
 
 @click.command("crossings")
 @_table_options
-def crossings_command(routes: tuple[Path, ...], only: tuple[str, ...], boundaries: str | None,
-                      code_column: str, min_piece_km: float, fmt: str | None,
-                      out: Path | None) -> None:
+def crossings_command(
+    routes: tuple[Path, ...],
+    only: tuple[str, ...],
+    boundaries: str | None,
+    code_column: str,
+    min_piece_km: float,
+    fmt: str | None,
+    out: Path | None,
+) -> None:
     """Write each route's border crossings, one point feature per crossing.
 
     Columns: route_id, seq, from, to, via (land or sea), km (along the route), lon, lat. With

@@ -58,12 +58,18 @@ def _printed(tables: dict[str, pd.DataFrame]) -> str:
 @click.command("scenario")
 @click.argument("name", type=click.Choice(["seed"]), metavar="NAME")
 @economics_options
-@click.option("--out", "out_dir", type=click.Path(path_type=Path),  # checked by write_scenario
-              default=Path("maps"), show_default=True,
-              help="Folder for scenario.md and the scenario-*.csv files (created if missing).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),  # checked by write_scenario
+    default=Path("maps"),
+    show_default=True,
+    help="Folder for scenario.md and the scenario-*.csv files (created if missing).",
+)
 @click.option("--quiet", is_flag=True, help="Write the files without printing the tables.")
-def scenario_command(name: str, volume_bcm: float | None, tariff: float | None, out_dir: Path,
-                     quiet: bool) -> None:
+def scenario_command(
+    name: str, volume_bcm: float | None, tariff: float | None, out_dir: Path, quiet: bool
+) -> None:
     """Answer a scenario's questions: print its tables and write them as Markdown and CSV.
 
     NAME is the scenario; "seed" is the 2011 Russia–DPRK summit scenario: the pipeline options
@@ -73,8 +79,11 @@ def scenario_command(name: str, volume_bcm: float | None, tariff: float | None, 
     """
     volume = SEED_VOLUME_BCM_PER_YEAR if volume_bcm is None else volume_bcm
     with status("analysing the seed scenario"):
-        tables = seed_scenario(seed_analysis(), volume_bcm_per_year=volume,
-                               tariff_usd_per_tcm_per_100km=tariff_for(volume, tariff))
+        tables = seed_scenario(
+            seed_analysis(),
+            volume_bcm_per_year=volume,
+            tariff_usd_per_tcm_per_100km=tariff_for(volume, tariff),
+        )
     written = write_scenario(out_dir, tables)
     if not quiet:
         click.echo(_printed(tables), nl=False)

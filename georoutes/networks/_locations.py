@@ -60,8 +60,9 @@ def _places_from_gdf(gdf: gpd.GeoDataFrame, source: str) -> PlaceTable:
     for n, (pid, geom) in enumerate(zip(gdf["id"], gdf.geometry, strict=True)):
         if geom is None or geom.is_empty or geom.geom_type != "Point":
             kind = "no geometry" if geom is None else geom.geom_type
-            raise PlaceError(f"{source}: feature {n} ({pid!r}): a place must be a Point, "
-                             f"got {kind}")
+            raise PlaceError(
+                f"{source}: feature {n} ({pid!r}): a place must be a Point, got {kind}"
+            )
         out[str(pid)] = (float(geom.x), float(geom.y))
     return out
 
@@ -71,9 +72,11 @@ def _catalog_table() -> PlaceTable:
     try:
         frame = catalog_places()
     except (GeorouteError, OSError) as exc:
-        raise PlaceError(f"{_CATALOG_PLACES}: cannot be read, so place ids cannot be resolved "
-                         f"({exc}); give the location as 'LON,LAT' (e.g. '129.04,35.10') or a "
-                         "places layer (places= / --places FILE)") from exc
+        raise PlaceError(
+            f"{_CATALOG_PLACES}: cannot be read, so place ids cannot be resolved "
+            f"({exc}); give the location as 'LON,LAT' (e.g. '129.04,35.10') or a "
+            "places layer (places= / --places FILE)"
+        ) from exc
     return _places_from_gdf(frame, _CATALOG_PLACES)
 
 
@@ -87,7 +90,8 @@ def _load_places(places: Places) -> tuple[PlaceTable, str]:
     if not path.exists():
         raise PlaceError(
             f"{path}: no places layer, so place ids cannot be resolved; give the location as "
-            "'LON,LAT' (e.g. '129.04,35.10') or a places layer (places= / --places FILE)")
+            "'LON,LAT' (e.g. '129.04,35.10') or a places layer (places= / --places FILE)"
+        )
     gdf = read_vector(path, source=str(path), error=PlaceError, what="a places layer")
     return _places_from_gdf(gdf, str(path)), str(path)
 
@@ -98,15 +102,17 @@ def _check_lonlat(lon: float, lat: float, what: str) -> None:
     if not -90.0 <= lat <= 90.0:
         hint = ""
         if -90.0 <= lon <= 90.0 and -180.0 <= lat <= 180.0:
-            hint = (f"; it looks like LAT,LON: georoutes takes LON,LAT, did you mean "
-                    f"'{lat:g},{lon:g}'?")
+            hint = (
+                f"; it looks like LAT,LON: georoutes takes LON,LAT, did you mean '{lat:g},{lon:g}'?"
+            )
         raise PlaceError(f"{what}: latitude {lat!r} is outside -90..90{hint}")
     if not -180.0 <= lon <= 180.0:
         raise PlaceError(f"{what}: longitude {lon!r} is outside -180..180")
 
 
-def resolve_location(location: Location, *, what: str = "location",
-                     places: Places = None) -> ResolvedLocation:
+def resolve_location(
+    location: Location, *, what: str = "location", places: Places = None
+) -> ResolvedLocation:
     """Return a location resolved to (lon, lat) degrees.
 
     Parameters
@@ -156,13 +162,16 @@ def resolve_location(location: Location, *, what: str = "location",
             return ResolvedLocation(key, lon, lat, place_id=key)
         close = difflib.get_close_matches(key, list(table), n=5, cutoff=0.5)
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        raise PlaceError(f"{what}: unknown place id {key!r} in {source}{hint} "
-                         f"({len(table)} places; or give 'LON,LAT')")
+        raise PlaceError(
+            f"{what}: unknown place id {key!r} in {source}{hint} "
+            f"({len(table)} places; or give 'LON,LAT')"
+        )
     try:
         lon, lat = (float(v) for v in location)
     except (TypeError, ValueError) as exc:
-        raise PlaceError(f"{what}: expected (lon, lat), 'LON,LAT' or a place id, "
-                         f"got {location!r}") from exc
+        raise PlaceError(
+            f"{what}: expected (lon, lat), 'LON,LAT' or a place id, got {location!r}"
+        ) from exc
     _check_lonlat(lon, lat, what)
     return ResolvedLocation(f"{lon:g},{lat:g}", lon, lat)
 
@@ -171,8 +180,9 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "point"
 
 
-def _nearest(lon: float, lat: float, node_lon: FloatArray,
-             node_lat: FloatArray) -> tuple[int, float]:
+def _nearest(
+    lon: float, lat: float, node_lon: FloatArray, node_lat: FloatArray
+) -> tuple[int, float]:
     """Return (index, metres) of the geodesically nearest of the nodes."""
     n = node_lon.size
     _, _, dist = GEOD.inv(np.full(n, lon), np.full(n, lat), node_lon, node_lat)

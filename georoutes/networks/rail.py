@@ -40,8 +40,7 @@ from ._locations import (
 if TYPE_CHECKING:
     from rich.progress import Progress
 
-__all__ = ["DEFAULT_RAILWAY", "RAIL_TAGS", "rail_graph", "rail_route", "rail_routes",
-           "trace_rail"]
+__all__ = ["DEFAULT_RAILWAY", "RAIL_TAGS", "rail_graph", "rail_route", "rail_routes", "trace_rail"]
 
 
 #: Values of the OSM ``railway`` tag whose ways make the graph (running track, not platforms,
@@ -66,9 +65,16 @@ def _progress(enabled: bool | None) -> Iterator[Progress]:
 
     console = Console(stderr=True)
     show = console.is_terminal if enabled is None else enabled
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                  MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True,
-                  disable=not show) as progress:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not show,
+    ) as progress:
         yield progress
 
 
@@ -88,19 +94,26 @@ def _check_bbox(bbox: Sequence[float]) -> tuple[float, float, float, float]:
     try:
         west, south, east, north = (float(v) for v in bbox)
     except (TypeError, ValueError) as exc:
-        raise PlaceError(f"bbox: expected (west, south, east, north) degrees, "
-                         f"got {bbox!r}") from exc
+        raise PlaceError(
+            f"bbox: expected (west, south, east, north) degrees, got {bbox!r}"
+        ) from exc
     for lon, lat in ((west, south), (east, north)):
         _check_lonlat(lon, lat, f"bbox {tuple(bbox)!r}")
     if not (west < east and south < north):
-        raise PlaceError(f"bbox: expected (west, south, east, north) with west < east and "
-                         f"south < north, got {tuple(bbox)!r}")
+        raise PlaceError(
+            f"bbox: expected (west, south, east, north) with west < east and "
+            f"south < north, got {tuple(bbox)!r}"
+        )
     return west, south, east, north
 
 
-def rail_graph(*, osm_file: str | Path | None = None, bbox: Sequence[float] | None = None,
-               railway: Sequence[str] = DEFAULT_RAILWAY,
-               progress: bool | None = None) -> nx.MultiDiGraph:
+def rail_graph(
+    *,
+    osm_file: str | Path | None = None,
+    bbox: Sequence[float] | None = None,
+    railway: Sequence[str] = DEFAULT_RAILWAY,
+    progress: bool | None = None,
+) -> nx.MultiDiGraph:
     """Return a railway graph built with osmnx from an OSM XML file or, online, from Overpass.
 
     Every connected part is kept (rail networks are fragmented: no largest-component pruning).
@@ -130,8 +143,10 @@ def rail_graph(*, osm_file: str | Path | None = None, bbox: Sequence[float] | No
     import osmnx as ox
 
     if osm_file is None and bbox is None:
-        raise NetworkDataError("rail graph: give osm_file= (an OSM XML file) or bbox= "
-                               "(west, south, east, north) to download from Overpass")
+        raise NetworkDataError(
+            "rail graph: give osm_file= (an OSM XML file) or bbox= "
+            "(west, south, east, north) to download from Overpass"
+        )
     wanted = set(railway)
     with _progress(progress) as bar, _rail_tags():
         task = bar.add_task("building railway graph", total=2)
@@ -141,31 +156,40 @@ def rail_graph(*, osm_file: str | Path | None = None, bbox: Sequence[float] | No
             if not path.is_file():
                 raise NetworkDataError(f"{source}: no such OSM XML file")
             try:
-                graph = ox.graph_from_xml(path, bidirectional=True, simplify=False,
-                                          retain_all=True)
+                graph = ox.graph_from_xml(path, bidirectional=True, simplify=False, retain_all=True)
             except Exception as exc:  # SAX, KeyError on malformed elements, osmnx's own errors
                 raise NetworkDataError(f"{source}: cannot read as OSM XML: {exc}") from exc
         else:
             west, south, east, north = _check_bbox(bbox)  # type: ignore[arg-type]
             source = f"Overpass bbox {(west, south, east, north)}"
             pattern = "|".join(re.escape(v) for v in sorted(wanted))
-            graph = ox.graph_from_bbox((west, south, east, north), simplify=False,
-                                       retain_all=True,
-                                       custom_filter=f'["railway"~"^({pattern})$"]')
+            graph = ox.graph_from_bbox(
+                (west, south, east, north),
+                simplify=False,
+                retain_all=True,
+                custom_filter=f'["railway"~"^({pattern})$"]',
+            )
         bar.advance(task)
-        graph.remove_edges_from([(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True)
-                                 if d.get("railway") not in wanted])
+        graph.remove_edges_from(
+            [
+                (u, v, k)
+                for u, v, k, d in graph.edges(keys=True, data=True)
+                if d.get("railway") not in wanted
+            ]
+        )
         graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree(n) == 0])
         if graph.number_of_edges() == 0:
-            raise NetworkDataError(f"{source}: no railway ways tagged railway="
-                                   f"{'|'.join(sorted(wanted))}")
+            raise NetworkDataError(
+                f"{source}: no railway ways tagged railway={'|'.join(sorted(wanted))}"
+            )
         bar.advance(task)
     graph.graph["source"] = source
     return graph
 
 
-def _edge_coords(graph: nx.MultiDiGraph, u: Any,
-                 v: Any) -> tuple[list[tuple[float, float]], dict[str, Any]]:
+def _edge_coords(
+    graph: nx.MultiDiGraph, u: Any, v: Any
+) -> tuple[list[tuple[float, float]], dict[str, Any]]:
     key = min(graph[u][v], key=lambda k: graph[u][v][k].get("length", math.inf))
     data = graph[u][v][key]
     start = (graph.nodes[u]["x"], graph.nodes[u]["y"])
@@ -186,11 +210,17 @@ def _gauge_key(value: Any) -> str:
     return str(value)
 
 
-def rail_route(waypoints: Sequence[Location], *, graph: nx.MultiDiGraph | None = None,
-               osm_file: str | Path | None = None, bbox: Sequence[float] | None = None,
-               route_id: str | None = None, name: str | None = None,
-               places: Places = None,
-               progress: bool | None = None) -> gpd.GeoDataFrame:
+def rail_route(
+    waypoints: Sequence[Location],
+    *,
+    graph: nx.MultiDiGraph | None = None,
+    osm_file: str | Path | None = None,
+    bbox: Sequence[float] | None = None,
+    route_id: str | None = None,
+    name: str | None = None,
+    places: Places = None,
+    progress: bool | None = None,
+) -> gpd.GeoDataFrame:
     """Return the shortest path along the track through the waypoints, as a one-row GeoDataFrame.
 
     Parameters
@@ -227,16 +257,23 @@ def rail_route(waypoints: Sequence[Location], *, graph: nx.MultiDiGraph | None =
     """
     if len(waypoints) < 2:
         raise PlaceError(f"waypoints: need at least two, got {len(waypoints)}")
-    points = [resolve_location(w, what=f"waypoint {i + 1}", places=places)
-              for i, w in enumerate(waypoints)]
+    points = [
+        resolve_location(w, what=f"waypoint {i + 1}", places=places)
+        for i, w in enumerate(waypoints)
+    ]
     if graph is None:
         graph = rail_graph(osm_file=osm_file, bbox=bbox, progress=progress)
     return _rail_route(graph, points, route_id=route_id, name=name, progress=progress)
 
 
-def _rail_route(graph: nx.MultiDiGraph, points: list[ResolvedLocation], *,
-                route_id: str | None, name: str | None,
-                progress: bool | None) -> gpd.GeoDataFrame:
+def _rail_route(
+    graph: nx.MultiDiGraph,
+    points: list[ResolvedLocation],
+    *,
+    route_id: str | None,
+    name: str | None,
+    progress: bool | None,
+) -> gpd.GeoDataFrame:
     nodes = list(graph.nodes)
     node_lon = np.array([graph.nodes[n]["x"] for n in nodes], dtype=float)
     node_lat = np.array([graph.nodes[n]["y"] for n in nodes], dtype=float)
@@ -263,8 +300,9 @@ def _rail_route(graph: nx.MultiDiGraph, points: list[ResolvedLocation], *,
                 coords += edge[1:] if coords else edge
             bar.advance(task)
     if len(coords) < 2:
-        raise NoRouteError(f"all waypoints snap to the same rail node {snapped[0]}: "
-                           "nothing to route")
+        raise NoRouteError(
+            f"all waypoints snap to the same rail node {snapped[0]}: nothing to route"
+        )
     x_all = np.array([c[0] for c in coords])
     y_all = np.array([c[1] for c in coords])
     first, last = points[0], points[-1]
@@ -283,8 +321,9 @@ def _rail_route(graph: nx.MultiDiGraph, points: list[ResolvedLocation], *,
     return gpd.GeoDataFrame([row], geometry=[geometry], crs="EPSG:4326")
 
 
-def _check_connected(graph: nx.MultiDiGraph, points: list[ResolvedLocation],
-                     snapped: list[Any]) -> None:
+def _check_connected(
+    graph: nx.MultiDiGraph, points: list[ResolvedLocation], snapped: list[Any]
+) -> None:
     part_of: dict[Any, int] = {}
     for label, comp in enumerate(nx.weakly_connected_components(graph)):
         part_of.update({n: label for n in snapped if n in comp})
@@ -293,18 +332,24 @@ def _check_connected(graph: nx.MultiDiGraph, points: list[ResolvedLocation],
         groups.setdefault(part_of[n], []).append(i)
     if len(groups) > 1:
         parts = "; ".join(
-            ("waypoints " if len(g) > 1 else "waypoint ") + ", ".join(
-                f"{i + 1} ({points[i].query!r}, node {snapped[i]})" for i in g)
-            for g in groups.values())
+            ("waypoints " if len(g) > 1 else "waypoint ")
+            + ", ".join(f"{i + 1} ({points[i].query!r}, node {snapped[i]})" for i in g)
+            for g in groups.values()
+        )
         raise NoRouteError(
             f"waypoints are on disconnected parts of the railway graph ({len(groups)} parts: "
             f"{parts}); the track between them is missing from the data (a break, a ferry or "
-            "an untagged link): add it, or route each part separately")
+            "an untagged link): add it, or route each part separately"
+        )
 
 
-def rail_routes(routes: Mapping[str, Sequence[Location]], *, graph: nx.MultiDiGraph,
-                places: Places = None,
-                progress: bool | None = None) -> gpd.GeoDataFrame:
+def rail_routes(
+    routes: Mapping[str, Sequence[Location]],
+    *,
+    graph: nx.MultiDiGraph,
+    places: Places = None,
+    progress: bool | None = None,
+) -> gpd.GeoDataFrame:
     """Return :func:`rail_route` for each ``{route_id: waypoints}`` on one graph, one row each.
 
     Shows one progress bar over the routes (on stderr, when it is a terminal by default).
@@ -312,19 +357,22 @@ def rail_routes(routes: Mapping[str, Sequence[Location]], *, graph: nx.MultiDiGr
     frames: list[gpd.GeoDataFrame] = []
     with _progress(progress) as bar:
         for route_id, waypoints in bar.track(list(routes.items()), description="rail routes"):
-            points = [resolve_location(w, what=f"{route_id}: waypoint {i + 1}", places=places)
-                      for i, w in enumerate(waypoints)]
-            frames.append(_rail_route(graph, points, route_id=route_id, name=None,
-                                      progress=False))
+            points = [
+                resolve_location(w, what=f"{route_id}: waypoint {i + 1}", places=places)
+                for i, w in enumerate(waypoints)
+            ]
+            frames.append(_rail_route(graph, points, route_id=route_id, name=None, progress=False))
     if not frames:
         return gpd.GeoDataFrame({"id": []}, geometry=[], crs="EPSG:4326")
-    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry",
-                            crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        pd.concat(frames, ignore_index=True), geometry="geometry", crs="EPSG:4326"
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # Catalog railways retraced on OSM track
 # --------------------------------------------------------------------------------------------
+
 
 def _catalog_routes() -> gpd.GeoDataFrame:
     """Return the routes :func:`trace_rail` looks ids up in by default: the catalog."""
@@ -341,15 +389,19 @@ def _places_of(value: Any, route_id: str) -> list[str]:
         value = []
     places = [str(v) for v in value]
     if len(places) < 2:
-        raise GeorouteError(f"catalog: route {route_id!r}: its 'places' list has "
-                            f"{len(places)} place(s); tracing needs at least two waypoints")
+        raise GeorouteError(
+            f"catalog: route {route_id!r}: its 'places' list has "
+            f"{len(places)} place(s); tracing needs at least two waypoints"
+        )
     return places
 
 
 def _geodesic_km(geom: Any) -> float:
     """Return the geodesic length (km, WGS84) of a (Multi)LineString in lon/lat degrees."""
-    return sum(geodesic_length_m(*np.asarray(part.coords).T[:2]) for part in
-               shapely.get_parts(geom)) / 1000.0
+    return (
+        sum(geodesic_length_m(*np.asarray(part.coords).T[:2]) for part in shapely.get_parts(geom))
+        / 1000.0
+    )
 
 
 def _rail_rows(routes: gpd.GeoDataFrame, route_ids: Sequence[str]) -> list[pd.Series]:
@@ -363,20 +415,29 @@ def _rail_rows(routes: gpd.GeoDataFrame, route_ids: Sequence[str]) -> list[pd.Se
             rail = [str(i) for i, k in zip(routes["id"], kinds, strict=True) if k == "rail"]
             close = difflib.get_close_matches(route_id, list(by_id), n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-            raise GeorouteError(f"catalog: no route {route_id!r}{hint} "
-                                f"(railways: {', '.join(rail) or 'none'})")
+            raise GeorouteError(
+                f"catalog: no route {route_id!r}{hint} (railways: {', '.join(rail) or 'none'})"
+            )
         row = routes.iloc[by_id[route_id]]
         kind = row.get("kind")
         if kind != "rail":
-            raise GeorouteError(f"catalog: route {route_id!r} is kind {kind!r}, not 'rail': "
-                                "only railways can be traced on OSM track")
+            raise GeorouteError(
+                f"catalog: route {route_id!r} is kind {kind!r}, not 'rail': "
+                "only railways can be traced on OSM track"
+            )
         rows.append(row)
     return rows
 
 
-def trace_rail(route_ids: Sequence[str], *, osm_file: str | Path | None = None,
-               graph: nx.MultiDiGraph | None = None, routes: gpd.GeoDataFrame | None = None,
-               places: Places = None, progress: bool | None = None) -> gpd.GeoDataFrame:
+def trace_rail(
+    route_ids: Sequence[str],
+    *,
+    osm_file: str | Path | None = None,
+    graph: nx.MultiDiGraph | None = None,
+    routes: gpd.GeoDataFrame | None = None,
+    places: Places = None,
+    progress: bool | None = None,
+) -> gpd.GeoDataFrame:
     """Return catalog railways retraced along OSM track, with how much the length changed.
 
     Each route's ``places`` (stations) are snapped to the nearest rail node and joined by the
@@ -421,14 +482,19 @@ def trace_rail(route_ids: Sequence[str], *, osm_file: str | Path | None = None,
         before_km = _geodesic_km(row.geometry)
         after_km = float(t["length_km"])
         rid = str(row["id"])
-        records.append({
-            "id": rid, "name": str(row.get("name") or rid), "kind": "rail",
-            "places": waypoints[rid],
-            "waypoint_length_km": before_km, "traced_length_km": after_km,
-            "change_km": after_km - before_km,
-            "change_pct": 100.0 * (after_km - before_km) / before_km if before_km else None,
-            "km_by_gauge": dict(t["km_by_gauge"]),
-            "snapped_km": dict(zip(waypoints[rid], t["snapped_km"], strict=True)),
-            "network": t["network"],
-        })
+        records.append(
+            {
+                "id": rid,
+                "name": str(row.get("name") or rid),
+                "kind": "rail",
+                "places": waypoints[rid],
+                "waypoint_length_km": before_km,
+                "traced_length_km": after_km,
+                "change_km": after_km - before_km,
+                "change_pct": 100.0 * (after_km - before_km) / before_km if before_km else None,
+                "km_by_gauge": dict(t["km_by_gauge"]),
+                "snapped_km": dict(zip(waypoints[rid], t["snapped_km"], strict=True)),
+                "network": t["network"],
+            }
+        )
     return gpd.GeoDataFrame(records, geometry=list(traced.geometry), crs="EPSG:4326")

@@ -34,6 +34,7 @@ __all__ = ["PASSAGES", "Passage", "find_passage", "sea_route"]
 
 FloatArray = npt.NDArray[np.float64]
 
+
 @dataclass(frozen=True)
 class Passage:
     """A named sea passage (strait, canal, cape, Arctic route) and its *gate*.
@@ -55,36 +56,61 @@ class Passage:
 #: The passages georoutes names and can close, in no particular order.
 PASSAGES: tuple[Passage, ...] = (
     Passage("suez", "Suez", ((31.6, 30.6), (33.2, 30.6)), ("suez canal",)),
-    Passage("bab_el_mandeb", "Bab-el-Mandeb", ((43.0, 12.25), (43.75, 13.0)),
-            ("babalmandab", "bab al mandab", "bab el mandeb", "red sea")),
+    Passage(
+        "bab_el_mandeb",
+        "Bab-el-Mandeb",
+        ((43.0, 12.25), (43.75, 13.0)),
+        ("babalmandab", "bab al mandab", "bab el mandeb", "red sea"),
+    ),
     Passage("hormuz", "Hormuz", ((56.25, 25.9), (56.55, 27.3)), ("ormuz", "strait of hormuz")),
     Passage("malacca", "Malacca", ((101.9, 3.3), (100.6, 1.5)), ("strait of malacca",)),
     Passage("sunda", "Sunda", ((105.5, -5.5), (106.0, -6.5)), ("sunda strait",)),
     Passage("taiwan_strait", "Taiwan Strait", ((119.3, 25.7), (121.0, 24.5)), ("taiwan",)),
     # Korea (south coast, Geoje) -> Tsushima -> Kyushu: both channels of the strait; Busan lies
     # on the East Sea side, so a voyage from Busan towards the East China Sea crosses it.
-    Passage("korea_strait", "Korea Strait", ((128.4, 34.95), (129.9, 33.35)),
-            ("korea", "tsushima", "tsushima strait")),
+    Passage(
+        "korea_strait",
+        "Korea Strait",
+        ((128.4, 34.95), (129.9, 33.35)),
+        ("korea", "tsushima", "tsushima strait"),
+    ),
     # Chukotka (south of Cape Dezhnev) to the Seward Peninsula (east of Cape Prince of Wales).
     Passage("bering", "Bering Strait", ((-170.5, 65.9), (-166.5, 65.6)), ("bering strait",)),
     Passage("gibraltar", "Gibraltar", ((-5.6, 35.2), (-5.6, 36.6)), ("strait of gibraltar",)),
-    Passage("dover", "Dover", ((0.9, 51.35), (2.3, 50.75)),
-            ("strait of dover", "english channel", "pas de calais")),
+    Passage(
+        "dover",
+        "Dover",
+        ((0.9, 51.35), (2.3, 50.75)),
+        ("strait of dover", "english channel", "pas de calais"),
+    ),
     Passage("bosporus", "Bosporus", ((28.9, 41.1), (29.2, 41.1)), ("bosphorus", "istanbul")),
     Passage("panama", "Panama", ((-80.0, 9.15), (-79.5, 9.15)), ("panama canal",)),
     # Cape Agulhas (20 E) south to Antarctica: every Indian <-> Atlantic passage south of Africa.
-    Passage("cape_of_good_hope", "Cape of Good Hope", ((20.0, -34.6), (20.0, -75.0)),
-            ("cape", "good hope", "south africa", "south_africa", "agulhas")),
+    Passage(
+        "cape_of_good_hope",
+        "Cape of Good Hope",
+        ((20.0, -34.6), (20.0, -75.0)),
+        ("cape", "good hope", "south africa", "south_africa", "agulhas"),
+    ),
     # Tierra del Fuego to the Antarctic Peninsula (Drake Passage); Magellan is a separate gate.
     Passage("cape_horn", "Cape Horn", ((-67.7, -54.5), (-61.0, -64.5)), ("horn", "drake", "chili")),
     Passage("magellan", "Magellan", ((-71.0, -52.0), (-71.0, -54.5)), ("strait of magellan",)),
     # Across the Canadian Arctic Archipelago at 100 W, north end in the Arctic Ocean.
-    Passage("northwest_passage", "Northwest Passage", ((-100.0, 62.0), (-100.0, 85.0)),
-            ("northwest", "nwp", "north west passage"), closed_by_default=True),
+    Passage(
+        "northwest_passage",
+        "Northwest Passage",
+        ((-100.0, 62.0), (-100.0, 85.0)),
+        ("northwest", "nwp", "north west passage"),
+        closed_by_default=True,
+    ),
     # Taymyr / Vilkitsky Strait / Severnaya Zemlya at 100 E, north end in the Arctic Ocean.
-    Passage("northern_sea_route", "Northern Sea Route", ((100.0, 72.0), (100.0, 89.9)),
-            ("nsr", "northeast", "northeast passage", "north east passage", "northern sea"),
-            closed_by_default=True),
+    Passage(
+        "northern_sea_route",
+        "Northern Sea Route",
+        ((100.0, 72.0), (100.0, 89.9)),
+        ("nsr", "northeast", "northeast passage", "north east passage", "northern sea"),
+        closed_by_default=True,
+    ),
 )
 
 _BY_KEY = {p.key: p for p in PASSAGES}
@@ -154,8 +180,9 @@ def _gates() -> tuple[shapely.STRtree, tuple[str, ...]]:
     return shapely.STRtree(lines), tuple(keys)
 
 
-def _gate_crossings(x0: FloatArray, y0: FloatArray, x1: FloatArray,
-                    y1: FloatArray) -> list[tuple[int, str]]:
+def _gate_crossings(
+    x0: FloatArray, y0: FloatArray, x1: FloatArray, y1: FloatArray
+) -> list[tuple[int, str]]:
     """Return (segment index, passage key) for every segment that crosses a gate, in order.
 
     The test is planar in (lon, lat) on unwrapped segments: it is topological (does the segment
@@ -176,6 +203,7 @@ def _gate_crossings(x0: FloatArray, y0: FloatArray, x1: FloatArray,
 # --------------------------------------------------------------------------------------------
 # Sea routes (searoute)
 # --------------------------------------------------------------------------------------------
+
 
 def _searoute_version() -> str:
     return _dist_version("searoute")
@@ -217,26 +245,40 @@ def _sea_network(closed: frozenset[str]) -> _SeaNetwork:
     blocked = set().union(*(gate_edges[k] for k in closed)) if closed else set()
     # searoute's own `restrictions` match one tag per edge and its default ['northwest'] is
     # replaced (not extended) by whatever the caller passes; removing edges is exact instead.
-    adj = {u: {v: d for v, d in nbrs.items() if frozenset((u, v)) not in blocked}
-           for u, nbrs in base._adj.items()}
+    adj = {
+        u: {v: d for v, d in nbrs.items() if frozenset((u, v)) not in blocked}
+        for u, nbrs in base._adj.items()
+    }
     marnet = sr.from_nodes_edges_set(sr.Marnet(), dict(base._node), adj)
     marnet.restrictions = []
     nodes = tuple(n for n in marnet.nodes if marnet.degree(n) > 0)
     component: dict[Any, int] = {}
     for label, comp in enumerate(nx.connected_components(marnet)):
         component.update(dict.fromkeys(comp, label))
-    return _SeaNetwork(marnet, np.array([n[0] for n in nodes], dtype=float),
-                       np.array([n[1] for n in nodes], dtype=float), nodes, component)
+    return _SeaNetwork(
+        marnet,
+        np.array([n[0] for n in nodes], dtype=float),
+        np.array([n[1] for n in nodes], dtype=float),
+        nodes,
+        component,
+    )
 
 
-def _sea_leg(net: _SeaNetwork, origin: Any,
-             destination: Any) -> tuple[list[tuple[float, float]], float]:
+def _sea_leg(
+    net: _SeaNetwork, origin: Any, destination: Any
+) -> tuple[list[tuple[float, float]], float]:
     import searoute as sr
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        feature = sr.searoute(list(origin), list(destination), units="km", M=net.marnet,
-                              restrictions=[], return_passages=False)
+        feature = sr.searoute(
+            list(origin),
+            list(destination),
+            units="km",
+            M=net.marnet,
+            restrictions=[],
+            return_passages=False,
+        )
     coords = [(float(c[0]), float(c[1])) for c in feature["geometry"]["coordinates"]]
     if len(coords) < 2:
         detail = f": {caught[0].message}" if caught else ""
@@ -271,8 +313,9 @@ def _passages_along(x: FloatArray, y: FloatArray) -> list[str]:
 _JOIN_SLACK = 1.5
 
 
-def _connect(lon: list[float], lat: list[float], origin: ResolvedLocation,
-             destination: ResolvedLocation) -> tuple[list[float], list[float], float, float]:
+def _connect(
+    lon: list[float], lat: list[float], origin: ResolvedLocation, destination: ResolvedLocation
+) -> tuple[list[float], list[float], float, float]:
     """Return the path joined to ``origin`` and ``destination`` by straight geodesic legs.
 
     The nearest sea node can lie *past* the point along the path (a sparse coastal network:
@@ -294,16 +337,26 @@ def _connect(lon: list[float], lat: list[float], origin: ResolvedLocation,
     last = int(np.argmin(last_cost))
     if last <= first:  # a path so short that one vertex serves both ends
         first, last = 0, x.size - 1
-    return ([origin.lon, *x[first:last + 1].tolist(), destination.lon],
-            [origin.lat, *y[first:last + 1].tolist(), destination.lat],
-            float(to_o[first]), float(to_d[last]))
+    return (
+        [origin.lon, *x[first : last + 1].tolist(), destination.lon],
+        [origin.lat, *y[first : last + 1].tolist(), destination.lat],
+        float(to_o[first]),
+        float(to_d[last]),
+    )
 
 
-def sea_route(origin: Location, destination: Location, *,
-              restrictions: Iterable[str] = (), via: Sequence[Location] = (),
-              allow: Iterable[str] = (), connect_endpoints: bool = False,
-              route_id: str | None = None, name: str | None = None,
-              places: Places = None) -> gpd.GeoDataFrame:
+def sea_route(
+    origin: Location,
+    destination: Location,
+    *,
+    restrictions: Iterable[str] = (),
+    via: Sequence[Location] = (),
+    allow: Iterable[str] = (),
+    connect_endpoints: bool = False,
+    route_id: str | None = None,
+    name: str | None = None,
+    places: Places = None,
+) -> gpd.GeoDataFrame:
     """Return the shortest sea route on searoute's marine network as a one-row GeoDataFrame.
 
     Parameters
@@ -376,10 +429,13 @@ def sea_route(origin: Location, destination: Location, *,
             raise NoRouteError(
                 f"no sea route from {a.query!r} to {b.query!r} with these passages closed: "
                 f"{', '.join(closed_names) or 'none'}; open one of them (allow=/--allow) or "
-                "avoid fewer (restrictions=/--avoid)")
+                "avoid fewer (restrictions=/--avoid)"
+            )
         if na == nb:
-            raise NoRouteError(f"{a.query!r} and {b.query!r} snap to the same sea node "
-                               f"{tuple(na)}: too close for a sea route")
+            raise NoRouteError(
+                f"{a.query!r} and {b.query!r} snap to the same sea node "
+                f"{tuple(na)}: too close for a sea route"
+            )
 
     lon: list[float] = []
     lat: list[float] = []
@@ -394,8 +450,10 @@ def sea_route(origin: Location, destination: Location, *,
         lon, lat, snapped_m[0], snapped_m[-1] = _connect(lon, lat, points[0], points[-1])
     x, y = _clean_line(lon, lat)
 
-    snapped_km: dict[str, Any] = {"origin": snapped_m[0] / 1000.0,
-                                  "destination": snapped_m[-1] / 1000.0}
+    snapped_km: dict[str, Any] = {
+        "origin": snapped_m[0] / 1000.0,
+        "destination": snapped_m[-1] / 1000.0,
+    }
     if via:
         snapped_km["via"] = [m / 1000.0 for m in snapped_m[1:-1]]
     o, d = points[0], points[-1]
@@ -416,4 +474,3 @@ def sea_route(origin: Location, destination: Location, *,
     }
     geometry = shapely.linestrings(np.column_stack([x, y]))
     return gpd.GeoDataFrame([row], geometry=[geometry], crs="EPSG:4326")
-

@@ -67,7 +67,8 @@ def find_binaries() -> dict[str, Path]:
         if hit is None:
             raise PostGISUnavailableError(
                 f"no {name} found on PATH or under /usr/lib/postgresql/*/bin "
-                "(Debian/Ubuntu: apt-get install -y postgresql postgis)")
+                "(Debian/Ubuntu: apt-get install -y postgresql postgis)"
+            )
         found[name] = Path(hit)
     return found
 
@@ -98,8 +99,14 @@ logging_collector = off
 class PostGIS:
     """A running throwaway cluster; use :meth:`start` (a context manager, too)."""
 
-    def __init__(self, bins: dict[str, Path], root: Path, port: int,
-                 run_as: pwd.struct_passwd | None, user: str = "bench") -> None:
+    def __init__(
+        self,
+        bins: dict[str, Path],
+        root: Path,
+        port: int,
+        run_as: pwd.struct_passwd | None,
+        user: str = "bench",
+    ) -> None:
         self.bins = bins
         self.root = root
         self.data = root / "data"
@@ -125,20 +132,39 @@ class PostGIS:
             try:
                 run_as = pwd.getpwnam("postgres")
             except KeyError as exc:
-                raise PostGISUnavailableError("running as root and there is no 'postgres' user "
-                                         "to run the server as") from exc
+                raise PostGISUnavailableError(
+                    "running as root and there is no 'postgres' user to run the server as"
+                ) from exc
         root = Path(tempfile.mkdtemp(prefix="georoutes-pg-"))
         if run_as is not None:
             os.chown(root, run_as.pw_uid, run_as.pw_gid)
         self = cls(bins, root, _free_port(), run_as)
         try:
-            subprocess.run([str(bins["initdb"]), "-D", str(self.data), "-U", self.user,
-                            "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"],
-                           check=True, capture_output=True, text=True, timeout=timeout,
-                           cwd=self.root, **self._as_server_user())
+            subprocess.run(
+                [
+                    str(bins["initdb"]),
+                    "-D",
+                    str(self.data),
+                    "-U",
+                    self.user,
+                    "--auth=trust",
+                    "--encoding=UTF8",
+                    "--no-locale",
+                    "--no-sync",
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                cwd=self.root,
+                **self._as_server_user(),
+            )
             with open(self.data / "postgresql.conf", "a", encoding="utf-8") as conf:
-                conf.write(_SETTINGS.format(port=self.port, sockdir=self.root,
-                                            parallel=int(parallel_workers)))
+                conf.write(
+                    _SETTINGS.format(
+                        port=self.port, sockdir=self.root, parallel=int(parallel_workers)
+                    )
+                )
             self._start_server(timeout)
             self.psql("CREATE EXTENSION postgis;")
             self.version = self.psql("SHOW server_version;").strip()
@@ -148,26 +174,39 @@ class PostGIS:
             self.stop()
             if isinstance(exc, (subprocess.SubprocessError, RuntimeError, OSError)):
                 detail = str(getattr(exc, "stderr", "") or exc).strip()[-500:]
-                raise PostGISUnavailableError(f"could not start PostgreSQL/PostGIS: {detail}"
-                                         f"{log}") from exc
+                raise PostGISUnavailableError(
+                    f"could not start PostgreSQL/PostGIS: {detail}{log}"
+                ) from exc
             raise
         return self
 
     def _as_server_user(self) -> dict[str, Any]:
         if self.run_as is None:
             return {}
-        return {"user": self.run_as.pw_uid, "group": self.run_as.pw_gid, "extra_groups": [],
-                "env": {**os.environ, "HOME": self.run_as.pw_dir, "USER": "postgres",
-                        "LOGNAME": "postgres"}}
+        return {
+            "user": self.run_as.pw_uid,
+            "group": self.run_as.pw_gid,
+            "extra_groups": [],
+            "env": {
+                **os.environ,
+                "HOME": self.run_as.pw_dir,
+                "USER": "postgres",
+                "LOGNAME": "postgres",
+            },
+        }
 
     def _start_server(self, timeout: float) -> None:
         # The server is this process's child (not daemonised by pg_ctl) in its process
         # group, so stop() can wait for it, and Ctrl-C stops it too.
         with open(self.root / "server.log", "wb") as log:
-            self._server = subprocess.Popen([str(self.bins["postgres"]), "-D", str(self.data)],
-                                            stdout=log, stderr=subprocess.STDOUT,
-                                            stdin=subprocess.DEVNULL, cwd=self.root,
-                                            **self._as_server_user())
+            self._server = subprocess.Popen(
+                [str(self.bins["postgres"]), "-D", str(self.data)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                cwd=self.root,
+                **self._as_server_user(),
+            )
         atexit.register(self.stop)  # also when the caller forgets stop() or is interrupted
         deadline = time.monotonic() + timeout
         while True:
@@ -217,11 +256,27 @@ class PostGIS:
     def psql(self, sql: str, *, stdin: str | None = None, timeout: float | None = None) -> str:
         """Run ``sql`` (then ``stdin``, the rows of a ``COPY ... FROM STDIN``) and return
         psql's unaligned, tuples-only output."""
-        cmd = [str(self.bins["psql"]), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
-               "-h", "127.0.0.1", "-p", str(self.port), "-U", self.user, "-d", "postgres"]
+        cmd = [
+            str(self.bins["psql"]),
+            "-X",
+            "-q",
+            "-A",
+            "-t",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            self.user,
+            "-d",
+            "postgres",
+        ]
         script = sql if stdin is None else sql.rstrip() + "\n" + stdin + "\\.\n"
-        out = subprocess.run(cmd, input=script, capture_output=True, text=True,
-                             check=False, timeout=timeout)
+        out = subprocess.run(
+            cmd, input=script, capture_output=True, text=True, check=False, timeout=timeout
+        )
         if out.returncode != 0:
             raise RuntimeError(f"psql failed ({out.returncode}): {out.stderr.strip()[-2000:]}")
         return out.stdout
@@ -239,21 +294,26 @@ class PostGIS:
         """Load a boundary layer (``code``, ``geometry``) into ``boundaries``; return seconds."""
         rows = self._copy_rows(list(layer["code"]), layer.geometry.values)
         t0 = time.perf_counter()
-        self.psql("DROP TABLE IF EXISTS boundaries, boundaries_sub;\n"
-                  "CREATE UNLOGGED TABLE boundaries (code text NOT NULL, "
-                  "geom geometry(Geometry, 4326) NOT NULL);\n"
-                  "COPY boundaries (code, geom) FROM STDIN;", stdin=rows)
+        self.psql(
+            "DROP TABLE IF EXISTS boundaries, boundaries_sub;\n"
+            "CREATE UNLOGGED TABLE boundaries (code text NOT NULL, "
+            "geom geometry(Geometry, 4326) NOT NULL);\n"
+            "COPY boundaries (code, geom) FROM STDIN;",
+            stdin=rows,
+        )
         return time.perf_counter() - t0
 
     def prepare_boundaries(self, max_vertices: int = 256) -> float:
         """Build ``boundaries_sub`` (ST_Subdivide) and its GiST index; return seconds."""
         t0 = time.perf_counter()
-        self.psql("DROP TABLE IF EXISTS boundaries_sub;\n"
-                  "CREATE UNLOGGED TABLE boundaries_sub AS\n"
-                  f"  SELECT code, ST_Subdivide(geom, {int(max_vertices)}) AS geom "
-                  "FROM boundaries;\n"
-                  "CREATE INDEX boundaries_sub_gix ON boundaries_sub USING gist (geom);\n"
-                  "ANALYZE boundaries_sub;")
+        self.psql(
+            "DROP TABLE IF EXISTS boundaries_sub;\n"
+            "CREATE UNLOGGED TABLE boundaries_sub AS\n"
+            f"  SELECT code, ST_Subdivide(geom, {int(max_vertices)}) AS geom "
+            "FROM boundaries;\n"
+            "CREATE INDEX boundaries_sub_gix ON boundaries_sub USING gist (geom);\n"
+            "ANALYZE boundaries_sub;"
+        )
         return time.perf_counter() - t0
 
     def count(self, table: str) -> int:
@@ -264,10 +324,13 @@ class PostGIS:
         """Load routes into ``routes`` (``rid`` = row position); return seconds."""
         rows = self._copy_rows(list(range(len(routes))), routes.geometry.values)
         t0 = time.perf_counter()
-        self.psql("DROP TABLE IF EXISTS routes;\n"
-                  "CREATE UNLOGGED TABLE routes (rid integer PRIMARY KEY, "
-                  "geom geometry(Geometry, 4326) NOT NULL);\n"
-                  "COPY routes (rid, geom) FROM STDIN;\n", stdin=rows)
+        self.psql(
+            "DROP TABLE IF EXISTS routes;\n"
+            "CREATE UNLOGGED TABLE routes (rid integer PRIMARY KEY, "
+            "geom geometry(Geometry, 4326) NOT NULL);\n"
+            "COPY routes (rid, geom) FROM STDIN;\n",
+            stdin=rows,
+        )
         self.psql("ANALYZE routes;")
         return time.perf_counter() - t0
 
@@ -287,12 +350,17 @@ class PostGIS:
         backend that ran it (its ``VmHWM``).
         """
         t0 = time.perf_counter()
-        out = self.psql(f"COPY ({self.KM_PER_STATE_SQL}) TO STDOUT WITH (FORMAT csv);\n"
-                        "SELECT 'VmHWM', pg_read_file('/proc/self/status');")
+        out = self.psql(
+            f"COPY ({self.KM_PER_STATE_SQL}) TO STDOUT WITH (FORMAT csv);\n"
+            "SELECT 'VmHWM', pg_read_file('/proc/self/status');"
+        )
         seconds = time.perf_counter() - t0
         csv_part, _, status = out.partition("VmHWM|")
         match = re.search(r"VmHWM:\s+(\d+)\s+kB", status)
         backend_mb = int(match.group(1)) / 1024 if match else float("nan")
-        frame = pd.read_csv(io.StringIO(csv_part), names=["rid", "code", "km"],
-                            dtype={"rid": np.int64, "code": str, "km": np.float64})
+        frame = pd.read_csv(
+            io.StringIO(csv_part),
+            names=["rid", "code", "km"],
+            dtype={"rid": np.int64, "code": str, "km": np.float64},
+        )
         return frame, seconds, backend_mb

@@ -35,13 +35,13 @@ def random_walks(n: int, vertices: int, seed: int) -> gpd.GeoDataFrame:
         lon = lon0 + np.r_[0, np.cumsum(steps * np.cos(turns) / np.cos(np.radians(lat0)))]
         lat = np.clip(lat0 + np.r_[0, np.cumsum(steps * np.sin(turns))], 5.0, 75.0)
         lines.append(shapely.LineString(np.column_stack([lon, lat])))
-    return gpd.GeoDataFrame({"id": [f"r{i}" for i in range(n)]}, geometry=lines,
-                            crs="EPSG:4326")
+    return gpd.GeoDataFrame({"id": [f"r{i}" for i in range(n)]}, geometry=lines, crs="EPSG:4326")
 
 
 def naive(routes: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> pd.DataFrame:
-    pieces = gpd.overlay(routes, countries[["code", "geometry"]], how="intersection",
-                         keep_geom_type=True)
+    pieces = gpd.overlay(
+        routes, countries[["code", "geometry"]], how="intersection", keep_geom_type=True
+    )
     pieces["km"] = [GEOD.geometry_length(g) / 1000.0 for g in pieces.geometry]
     return pieces.groupby(["id", "code"])["km"].sum().unstack(fill_value=0.0)
 
@@ -51,10 +51,18 @@ def main() -> None:
     parser.add_argument("--routes", type=int, default=10_000)
     parser.add_argument("--vertices", type=int, default=50)
     parser.add_argument("--seed", type=int, default=20111)
-    parser.add_argument("--workers", type=int, default=2,
-                        help="processes for the parallel run (this machine has 2 cores)")
-    parser.add_argument("--naive-routes", type=int, default=None,
-                        help="run the naive method on this many routes only (it is slow)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="processes for the parallel run (this machine has 2 cores)",
+    )
+    parser.add_argument(
+        "--naive-routes",
+        type=int,
+        default=None,
+        help="run the naive method on this many routes only (it is slow)",
+    )
     args = parser.parse_args()
     countries = georoutes.load_boundaries()
     routes = random_walks(args.routes, args.vertices, args.seed)
@@ -71,12 +79,16 @@ def main() -> None:
     t_km = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    par = georoutes.analyze(routes, boundaries=countries, focus=["CHN"], bands_km=(10, 50, 100),
-                            workers=args.workers)
+    par = georoutes.analyze(
+        routes, boundaries=countries, focus=["CHN"], bands_km=(10, 50, 100), workers=args.workers
+    )
     t_par = time.perf_counter() - t0
-    same = np.allclose(georoutes.flatten(par).select_dtypes("number").to_numpy(float),
-                       georoutes.flatten(ours).select_dtypes("number").to_numpy(float),
-                       rtol=1e-9, atol=1e-6)
+    same = np.allclose(
+        georoutes.flatten(par).select_dtypes("number").to_numpy(float),
+        georoutes.flatten(ours).select_dtypes("number").to_numpy(float),
+        rtol=1e-9,
+        atol=1e-6,
+    )
 
     n_naive = args.naive_routes or args.routes
     sub = routes.iloc[:n_naive]
@@ -94,23 +106,37 @@ def main() -> None:
     ours_rate = args.routes / t_ours
     naive_rate = n_naive / t_naive
     print(f"routes: {args.routes} x {args.vertices} vertices (seed {args.seed})")
-    print(f"georoutes.analyze (km per state + CHN exposure, 3 bands): {t_ours:.2f} s, "
-          f"{ours_rate:,.0f} routes/s")
-    print(f"naive overlay + geodesic length (km per state only, {n_naive} routes): "
-          f"{t_naive:.2f} s, {naive_rate:,.0f} routes/s")
-    print(f"georoutes.analyze, km per state only (no focus, the naive method's work): "
-          f"{t_km:.2f} s, {args.routes / t_km:,.0f} routes/s")
-    print(f"georoutes.analyze(workers={args.workers}) (the same, forked processes): "
-          f"{t_par:.2f} s, {args.routes / t_par:,.0f} routes/s "
-          f"({'same figures' if same else 'FIGURES DIFFER'})")
-    print(f"speed ratio: {ours_rate / naive_rate:.1f}x with exposure in one process, "
-          f"{args.routes / t_par / naive_rate:.1f}x with {args.workers} processes, "
-          f"{args.routes / t_km / naive_rate:.1f}x on km per state alone (one process)")
+    print(
+        f"georoutes.analyze (km per state + CHN exposure, 3 bands): {t_ours:.2f} s, "
+        f"{ours_rate:,.0f} routes/s"
+    )
+    print(
+        f"naive overlay + geodesic length (km per state only, {n_naive} routes): "
+        f"{t_naive:.2f} s, {naive_rate:,.0f} routes/s"
+    )
+    print(
+        f"georoutes.analyze, km per state only (no focus, the naive method's work): "
+        f"{t_km:.2f} s, {args.routes / t_km:,.0f} routes/s"
+    )
+    print(
+        f"georoutes.analyze(workers={args.workers}) (the same, forked processes): "
+        f"{t_par:.2f} s, {args.routes / t_par:,.0f} routes/s "
+        f"({'same figures' if same else 'FIGURES DIFFER'})"
+    )
+    print(
+        f"speed ratio: {ours_rate / naive_rate:.1f}x with exposure in one process, "
+        f"{args.routes / t_par / naive_rate:.1f}x with {args.workers} processes, "
+        f"{args.routes / t_km / naive_rate:.1f}x on km per state alone (one process)"
+    )
     child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"peak memory (max RSS): {peak_mb:,.0f} MB in one process; largest worker "
-          f"{child_mb:,.0f} MB (forked: shares the parent's pages until written)")
-    print(f"largest km-per-state disagreement: {100 * worst:.3f} % of route length "
-          f"({'OK' if worst < 0.005 else 'ABOVE 0.5 %'})")
+    print(
+        f"peak memory (max RSS): {peak_mb:,.0f} MB in one process; largest worker "
+        f"{child_mb:,.0f} MB (forked: shares the parent's pages until written)"
+    )
+    print(
+        f"largest km-per-state disagreement: {100 * worst:.3f} % of route length "
+        f"({'OK' if worst < 0.005 else 'ABOVE 0.5 %'})"
+    )
 
 
 if __name__ == "__main__":

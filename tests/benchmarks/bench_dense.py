@@ -76,6 +76,7 @@ TURN_SD = 0.05  # heading diffusion, radians per sqrt(km): smooth, meandering li
 
 # -- route sets ----------------------------------------------------------------------------
 
+
 def _fold(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
     """Reflect ``x`` into [lo, hi] (a continuous walk stays continuous)."""
     span = hi - lo
@@ -83,30 +84,29 @@ def _fold(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
     return lo + span - np.abs(y - span)
 
 
-def _walk(rng: np.random.Generator, n_vertices: int, step_km: float, start: tuple[float, ...]
-          ) -> shapely.LineString:
+def _walk(
+    rng: np.random.Generator, n_vertices: int, step_km: float, start: tuple[float, ...]
+) -> shapely.LineString:
     lon_min, lon_max, lat_min, lat_max = start
     lon0, lat0 = rng.uniform(lon_min, lon_max), rng.uniform(lat_min, lat_max)
     steps = step_km * rng.uniform(0.8, 1.2, n_vertices - 1)
     heading = rng.uniform(0, 2 * np.pi) + np.cumsum(rng.normal(0, TURN_SD * np.sqrt(steps)))
-    lat = _fold(lat0 + np.r_[0, np.cumsum(steps * np.sin(heading) / KM_PER_DEG_LAT)],
-                *LAT_FOLD)
+    lat = _fold(lat0 + np.r_[0, np.cumsum(steps * np.sin(heading) / KM_PER_DEG_LAT)], *LAT_FOLD)
     dlon = steps * np.cos(heading) / (KM_PER_DEG_LAT * np.cos(np.radians(lat[:-1])))
     lon = _fold(lon0 + np.r_[0, np.cumsum(dlon)], *LON_FOLD)
     return shapely.LineString(np.column_stack([lon, lat]))
 
 
 def _frame(lines: list[shapely.LineString]) -> gpd.GeoDataFrame:
-    gdf = gpd.GeoDataFrame({"id": [f"r{i}" for i in range(len(lines))]}, geometry=lines,
-                           crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(
+        {"id": [f"r{i}" for i in range(len(lines))]}, geometry=lines, crs="EPSG:4326"
+    )
     return georoutes.read_routes(gdf)
 
 
-def dense_routes(n: int, seed: int, vertices: int = 3000, step_km: float = 1.0
-                 ) -> gpd.GeoDataFrame:
+def dense_routes(n: int, seed: int, vertices: int = 3000, step_km: float = 1.0) -> gpd.GeoDataFrame:
     rng = np.random.default_rng(seed)
-    return _frame([_walk(rng, vertices, step_km, NE_ASIA if i % 2 else EURASIA)
-                   for i in range(n)])
+    return _frame([_walk(rng, vertices, step_km, NE_ASIA if i % 2 else EURASIA) for i in range(n)])
 
 
 def walk_routes(n: int) -> gpd.GeoDataFrame:
@@ -121,8 +121,10 @@ def tracker_routes(n: int, seed: int) -> gpd.GeoDataFrame:
     rng.shuffle(counts)
     # Few vertices: long straight-ish segments (km); many: traced, 50-100 m apart.
     steps = np.clip(10.0 * (counts / 10.0) ** -0.57 * rng.lognormal(0, 0.3, n), 0.05, 30.0)
-    lines = [_walk(rng, int(c), float(s), NE_ASIA if rng.random() < 0.4 else EURASIA)
-             for c, s in zip(counts, steps, strict=True)]
+    lines = [
+        _walk(rng, int(c), float(s), NE_ASIA if rng.random() < 0.4 else EURASIA)
+        for c, s in zip(counts, steps, strict=True)
+    ]
     return _frame(lines)
 
 
@@ -134,13 +136,16 @@ def make_set(name: str, n: int, seed: int) -> tuple[gpd.GeoDataFrame, str]:
     routes = tracker_routes(n, seed + 2)
     counts = shapely.get_num_coordinates(routes.geometry.values)
     big = counts > 1000
-    desc = (f"{n} routes, vertices median {np.median(counts):.0f}, p99 "
-            f"{np.percentile(counts, 99):,.0f}, max {counts.max():,}; {big.sum()} routes over "
-            f"1,000 vertices hold {100 * counts[big].sum() / counts.sum():.0f} % of vertices")
+    desc = (
+        f"{n} routes, vertices median {np.median(counts):.0f}, p99 "
+        f"{np.percentile(counts, 99):,.0f}, max {counts.max():,}; {big.sum()} routes over "
+        f"1,000 vertices hold {100 * counts[big].sum() / counts.sum():.0f} % of vertices"
+    )
     return routes, desc
 
 
 # -- measuring -----------------------------------------------------------------------------
+
 
 def _rss_mb() -> float:
     """Peak RSS of this process so far (high-water mark), MB."""
@@ -168,8 +173,9 @@ class SetResult:
 
 
 def _km_ours(frame: pd.DataFrame) -> pd.Series:
-    pairs = {(rid, code): float(km) for rid, d in frame["km_by_state"].items()
-             for code, km in d.items()}
+    pairs = {
+        (rid, code): float(km) for rid, d in frame["km_by_state"].items() for code, km in d.items()
+    }
     index = pd.MultiIndex.from_tuples(list(pairs), names=["id", "code"])
     return pd.Series(list(pairs.values()), index=index, dtype=float)
 
@@ -198,11 +204,13 @@ def _timed(fn: Callable[[], Any]) -> Callable[[], tuple[Any, float]]:
         t0 = time.perf_counter()
         out = fn()
         return out, time.perf_counter() - t0
+
     return run
 
 
-def run_set(name: str, n: int, args: argparse.Namespace, layer: gpd.GeoDataFrame,
-            pg: PostGIS | None) -> SetResult:
+def run_set(
+    name: str, n: int, args: argparse.Namespace, layer: gpd.GeoDataFrame, pg: PostGIS | None
+) -> SetResult:
     routes, desc = make_set(name, n, args.seed)
     n_vertices = int(shapely.get_num_coordinates(routes.geometry.values).sum())
     res = SetResult(name, desc, len(routes), n_vertices)
@@ -211,10 +219,16 @@ def run_set(name: str, n: int, args: argparse.Namespace, layer: gpd.GeoDataFrame
         profile_georoutes(routes, layer, Path(args.profile), f"{name}: {desc}")
 
     methods: dict[str, tuple[str, Callable[[], tuple[Any, float]]]] = {
-        "exposure": ("georoutes, CHN exposure + 3 bands", _timed(
-            lambda: georoutes.analyze(routes, boundaries=layer, focus=FOCUS, bands_km=BANDS))),
-        "km": ("georoutes, km per state only", _timed(
-            lambda: georoutes.analyze(routes, boundaries=layer, focus=()))),
+        "exposure": (
+            "georoutes, CHN exposure + 3 bands",
+            _timed(
+                lambda: georoutes.analyze(routes, boundaries=layer, focus=FOCUS, bands_km=BANDS)
+            ),
+        ),
+        "km": (
+            "georoutes, km per state only",
+            _timed(lambda: georoutes.analyze(routes, boundaries=layer, focus=())),
+        ),
         "overlay": ("naive overlay + geodesic length", _timed(lambda: naive(routes, layer))),
     }
     load_s = 0.0
@@ -224,6 +238,7 @@ def run_set(name: str, n: int, args: argparse.Namespace, layer: gpd.GeoDataFrame
         def query() -> tuple[Any, float]:
             long, seconds, backend_mb = pg.km_per_state()  # seconds: the query alone
             return (long, backend_mb), seconds
+
         methods["postgis"] = (f"PostGIS, ST_Subdivide {SUBDIVIDE} + GiST (query)", query)
 
     # Rounds interleave the methods (A B C D, A B C D, ...) so that a load change on a shared
@@ -245,27 +260,35 @@ def run_set(name: str, n: int, args: argparse.Namespace, layer: gpd.GeoDataFrame
     res.km["georoutes"] = _km_ours(ours)
     res.km["overlay"] = _km_wide(outputs["overlay"])
     same = _km_ours(km_only).sort_index().equals(res.km["georoutes"].sort_index())
-    res.notes.append("georoutes km per state: same with and without exposure"
-                     if same else "georoutes km per state DIFFER with and without exposure")
+    res.notes.append(
+        "georoutes km per state: same with and without exposure"
+        if same
+        else "georoutes km per state DIFFER with and without exposure"
+    )
     states = ours["states"].map(len)
     crossings = ours["crossings"].map(len)
-    res.notes.append(f"routes cross borders: mean {states.mean():.1f} states and "
-                     f"{crossings.mean():.1f} crossings per route; "
-                     f"{100 * (states > 1).mean():.0f} % enter two states or more")
+    res.notes.append(
+        f"routes cross borders: mean {states.mean():.1f} states and "
+        f"{crossings.mean():.1f} crossings per route; "
+        f"{100 * (states > 1).mean():.0f} % enter two states or more"
+    )
     if pg is not None:
         long, backend_mb = outputs["postgis"]
         ids = routes["id"].to_numpy()
-        km = pd.Series(long["km"].to_numpy(),
-                       index=pd.MultiIndex.from_arrays([ids[long["rid"].to_numpy()],
-                                                        long["code"]]))
+        km = pd.Series(
+            long["km"].to_numpy(),
+            index=pd.MultiIndex.from_arrays([ids[long["rid"].to_numpy()], long["code"]]),
+        )
         res.km["PostGIS"] = km[km != 0]
-        res.timings["postgis"].note = (f"backend peak {backend_mb:,.0f} MB; loading the "
-                                       f"routes took {load_s:.2f} s")
+        res.timings["postgis"].note = (
+            f"backend peak {backend_mb:,.0f} MB; loading the routes took {load_s:.2f} s"
+        )
     return res
 
 
-def profile_georoutes(routes: gpd.GeoDataFrame, layer: gpd.GeoDataFrame, path: Path,
-                      desc: str, top: int = 25) -> None:
+def profile_georoutes(
+    routes: gpd.GeoDataFrame, layer: gpd.GeoDataFrame, path: Path, desc: str, top: int = 25
+) -> None:
     """Write cProfile's top functions of ``analyze`` (CHN + 3 bands) on ``routes`` to ``path``."""
     prof = cProfile.Profile()
     t0 = time.perf_counter()
@@ -274,11 +297,15 @@ def profile_georoutes(routes: gpd.GeoDataFrame, layer: gpd.GeoDataFrame, path: P
     prof.disable()
     wall = time.perf_counter() - t0
     out = io.StringIO()
-    out.write(f"cProfile of georoutes.analyze(focus={list(FOCUS)}, bands_km={list(BANDS)}) "
-              f"on {desc}\nlayer: {layer.attrs.get('key', layer.attrs.get('name'))}; "
-              f"wall time under the profiler {wall:.2f} s\n")
-    for key, title in (("tottime", "own time (tottime)"),
-                       ("cumulative", "time including callees (cumtime)")):
+    out.write(
+        f"cProfile of georoutes.analyze(focus={list(FOCUS)}, bands_km={list(BANDS)}) "
+        f"on {desc}\nlayer: {layer.attrs.get('key', layer.attrs.get('name'))}; "
+        f"wall time under the profiler {wall:.2f} s\n"
+    )
+    for key, title in (
+        ("tottime", "own time (tottime)"),
+        ("cumulative", "time including callees (cumtime)"),
+    ):
         out.write(f"\n== top {top} by {title} ==\n")
         stats = pstats.Stats(prof, stream=out)
         stats.strip_dirs().sort_stats(key).print_stats(top)
@@ -288,6 +315,7 @@ def profile_georoutes(routes: gpd.GeoDataFrame, layer: gpd.GeoDataFrame, path: P
 
 
 # -- report --------------------------------------------------------------------------------
+
 
 def _ratio(res: SetResult, a: str, b: str) -> str:
     if a not in res.timings or b not in res.timings:
@@ -300,34 +328,38 @@ TARGETS = {"dense": {"overlay": 5.0, "postgis": 2.5}, "walk": {"overlay": 12.0}}
 
 def report(res: SetResult) -> None:
     print(f"\n== {res.name}: {res.desc} ({res.n_vertices:,} vertices) ==")
-    print(f"{'method':<44} {'seconds':>8} {'routes/s':>10} {'vertices/s':>12} "
-          f"{'peak RSS MB':>12}")
+    print(f"{'method':<44} {'seconds':>8} {'routes/s':>10} {'vertices/s':>12} {'peak RSS MB':>12}")
     for t in res.timings.values():
-        print(f"{t.label:<44} {t.seconds:>8.2f} {res.n_routes / t.seconds:>10,.0f} "
-              f"{res.n_vertices / t.seconds:>12,.0f} {t.peak_mb:>12,.0f}"
-              + (f"   ({t.note})" if t.note else ""))
+        print(
+            f"{t.label:<44} {t.seconds:>8.2f} {res.n_routes / t.seconds:>10,.0f} "
+            f"{res.n_vertices / t.seconds:>12,.0f} {t.peak_mb:>12,.0f}"
+            + (f"   ({t.note})" if t.note else "")
+        )
     print("speed ratios (georoutes speed / peer speed):")
     for peer, peer_name in (("overlay", "overlay"), ("postgis", "PostGIS")):
         if peer not in res.timings:
             print(f"  vs {peer_name}: not measured")
             continue
         target = TARGETS.get(res.name, {}).get(peer)
-        line = (f"  vs {peer_name}: {_ratio(res, 'exposure', peer)} with CHN exposure + 3 "
-                f"bands, {_ratio(res, 'km', peer)} km per state only")
+        line = (
+            f"  vs {peer_name}: {_ratio(res, 'exposure', peer)} with CHN exposure + 3 "
+            f"bands, {_ratio(res, 'km', peer)} km per state only"
+        )
         if target is not None:
             got = res.timings[peer].seconds / res.timings["exposure"].seconds
-            line += (f"   [issue 17 target with exposure: >= {target:g}x: "
-                     f"{'met' if got >= target else 'not met'}]")
+            line += (
+                f"   [issue 17 target with exposure: >= {target:g}x: "
+                f"{'met' if got >= target else 'not met'}]"
+            )
         print(line)
     print("km per state agreement (max |difference| / route length, over routes x states):")
     names = list(res.km)
     if res.length_km is None:
         return
     for i, a in enumerate(names):
-        for b in names[i + 1:]:
+        for b in names[i + 1 :]:
             gap, where = worst_gap(res.km[a], res.km[b], res.length_km)
-            print(f"  {a} vs {b}: {gap:.1e} of route length = {100 * gap:.4f} %  "
-                  f"(worst: {where})")
+            print(f"  {a} vs {b}: {gap:.1e} of route length = {100 * gap:.4f} %  (worst: {where})")
     for note in res.notes:
         print(f"  {note}")
 
@@ -341,11 +373,13 @@ def start_postgis(layer: gpd.GeoDataFrame, parallel: int) -> PostGIS | None:
         started = time.perf_counter() - t0
         load_s = pg.load_boundaries(layer)
         prep_s = pg.prepare_boundaries(SUBDIVIDE)
-        print(f"PostGIS: PostgreSQL {pg.version}, PostGIS {pg.postgis_version}, throwaway "
-              f"cluster on 127.0.0.1:{pg.port} (started in {started:.1f} s); boundaries "
-              f"loaded in {load_s:.2f} s, ST_Subdivide({SUBDIVIDE}) into "
-              f"{pg.count('boundaries_sub'):,} pieces + GiST index in {prep_s:.2f} s "
-              f"(once, not in the timings); parallel workers per query: {parallel}")
+        print(
+            f"PostGIS: PostgreSQL {pg.version}, PostGIS {pg.postgis_version}, throwaway "
+            f"cluster on 127.0.0.1:{pg.port} (started in {started:.1f} s); boundaries "
+            f"loaded in {load_s:.2f} s, ST_Subdivide({SUBDIVIDE}) into "
+            f"{pg.count('boundaries_sub'):,} pieces + GiST index in {prep_s:.2f} s "
+            f"(once, not in the timings); parallel workers per query: {parallel}"
+        )
         return pg
     except (PostGISUnavailableError, RuntimeError) as exc:
         print(f"PostGIS: not available, column skipped ({exc})")
@@ -369,26 +403,46 @@ def _parse_routes(text: str | None, sets: list[str], quick: bool) -> dict[str, i
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sets", default=",".join(SETS),
-                        help="comma-separated route sets: dense, walk, tracker (default: all)")
-    parser.add_argument("--routes", default=None,
-                        help="routes per set: one number for every set, or e.g. "
-                             "dense=200,walk=2000 (default: 200 / 2000 / 2000)")
-    parser.add_argument("--quick", action="store_true",
-                        help="smaller sets: 50 dense, 500 walk, 500 tracker routes")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--sets",
+        default=",".join(SETS),
+        help="comma-separated route sets: dense, walk, tracker (default: all)",
+    )
+    parser.add_argument(
+        "--routes",
+        default=None,
+        help="routes per set: one number for every set, or e.g. "
+        "dense=200,walk=2000 (default: 200 / 2000 / 2000)",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="smaller sets: 50 dense, 500 walk, 500 tracker routes"
+    )
     parser.add_argument("--no-postgis", action="store_true", help="skip the PostGIS column")
-    parser.add_argument("--postgis-parallel", type=int, default=0, metavar="N",
-                        help="max_parallel_workers_per_gather of the PostGIS server "
-                             "(default 0: one process, like the other methods)")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="time each method this many times (rounds interleave the "
-                             "methods), report the best")
+    parser.add_argument(
+        "--postgis-parallel",
+        type=int,
+        default=0,
+        metavar="N",
+        help="max_parallel_workers_per_gather of the PostGIS server "
+        "(default 0: one process, like the other methods)",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="time each method this many times (rounds interleave the methods), report the best",
+    )
     parser.add_argument("--seed", type=int, default=17)
-    parser.add_argument("--profile", default=None, metavar="PATH",
-                        help="also write a cProfile top-25 of georoutes (CHN + 3 bands) on "
-                             "the --profile-set to PATH (an extra, untimed run)")
+    parser.add_argument(
+        "--profile",
+        default=None,
+        metavar="PATH",
+        help="also write a cProfile top-25 of georoutes (CHN + 3 bands) on "
+        "the --profile-set to PATH (an extra, untimed run)",
+    )
     parser.add_argument("--profile-set", default="dense", choices=SETS)
     args = parser.parse_args()
     # A terminated benchmark still stops its PostgreSQL server (finally / atexit).
@@ -401,14 +455,18 @@ def main() -> None:
 
     layer = georoutes.load_boundaries()
     georoutes.analyze(walk_routes(5), boundaries=layer)  # build the boundary index once
-    print(f"georoutes {georoutes.__version__}; layer {layer.attrs.get('key')!r} "
-          f"({layer.attrs.get('name')}): {len(layer)} states, "
-          f"{int(shapely.get_num_coordinates(layer.geometry.values).sum()):,} vertices")
-    print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs; shapely "
-          f"{shapely.__version__} (GEOS {shapely.geos_version_string}), pyproj "
-          f"{pyproj.__version__} (PROJ {pyproj.proj_version_str}), geopandas "
-          f"{gpd.__version__}; one process for every method; best of {args.repeat} "
-          f"interleaved round(s)")
+    print(
+        f"georoutes {georoutes.__version__}; layer {layer.attrs.get('key')!r} "
+        f"({layer.attrs.get('name')}): {len(layer)} states, "
+        f"{int(shapely.get_num_coordinates(layer.geometry.values).sum()):,} vertices"
+    )
+    print(
+        f"Python {platform.python_version()}, {os.cpu_count()} CPUs; shapely "
+        f"{shapely.__version__} (GEOS {shapely.geos_version_string}), pyproj "
+        f"{pyproj.__version__} (PROJ {pyproj.proj_version_str}), geopandas "
+        f"{gpd.__version__}; one process for every method; best of {args.repeat} "
+        f"interleaved round(s)"
+    )
 
     print(f"peak RSS with the layer loaded and indexed: {_rss_mb():,.0f} MB")
 

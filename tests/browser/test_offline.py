@@ -15,8 +15,14 @@ from georoutes.render import build_report, map_html, route_map
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--no-first-run", "--disable-sync"]  # fmt: skip
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 SCREENSHOTS = Path(__file__).resolve().parents[1] / ".assets" / "screenshots"
 
 
@@ -29,8 +35,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                     args=LAUNCH_ARGS)  # fmt: skip
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
         yield chromium
         chromium.close()
 
@@ -58,8 +63,14 @@ def _offline_visit(browser, path: Path):
 def offline_pages(hand_scenario, boundaries, tmp_path_factory):
     sc = hand_scenario
     folder = tmp_path_factory.mktemp("offline")
-    kwargs = {"transits": sc.transits, "crossings": sc.crossings, "boundaries": boundaries,
-              "places": sc.places, "tiles": None, "assets": "inline"}  # fmt: skip
+    kwargs = {
+        "transits": sc.transits,
+        "crossings": sc.crossings,
+        "boundaries": boundaries,
+        "places": sc.places,
+        "tiles": None,
+        "assets": "inline",
+    }
     out = {"map": folder / "map.html", "report": folder / "report.html"}
     out["map"].write_text(map_html(route_map(sc.analysis, sc.routes, **kwargs)), encoding="utf-8")
     out["report"].write_text(build_report(sc.analysis, sc.routes, **kwargs), encoding="utf-8")
