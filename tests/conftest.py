@@ -204,3 +204,11 @@ def boundaries():
 
         return gpd.read_parquet(layers_dir() / "boundaries" / "ne_10m_admin0.parquet")
     return load_boundaries()
+
+
+@pytest.fixture(scope="module")
+def places_file(tmp_path_factory):
+    """A places file for the network tests (tests/_networks.py)."""
+    from _networks import write_places_file
+
+    return write_places_file(tmp_path_factory.mktemp("places") / "places.geojson")

@@ -7,66 +7,15 @@ tests/data/osm_*.osm.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
-import pyproj
 import pytest
 import shapely
+from _networks import BRANCH, DATA, MAIN, NO_RAIL_OSM, RAIL_OSM
+from _networks import geod_km as _geod_km
 from click.testing import CliRunner
 
 from georoutes.cli import cli
-
-DATA = Path(__file__).parent / "data"
-RAIL_OSM = DATA / "osm_rail_fixture.osm"
-NO_RAIL_OSM = DATA / "osm_no_rail.osm"
-GEOD = pyproj.Geod(ellps="WGS84")
-BUSAN = (129.04, 35.10)
-VLADIVOSTOK = (131.88, 43.12)
-MAIN = [(round(130.50 + 0.01 * k, 2), 42.40) for k in range(11)]  # nodes 1-11 of the fixture
-BRANCH = [
-    (130.532, 42.41),
-    (130.528, 42.42),
-    (130.534, 42.43),
-    (130.529, 42.44),
-    (130.531, 42.45),
-]  # nodes 20-24, from the junction at node 4 = MAIN[3]
-
-
-def _geod_km(coords) -> float:
-    lon, lat = np.asarray(coords, dtype=float).T
-    return float(GEOD.line_length(lon, lat)) / 1000.0
-
-
-@pytest.fixture(scope="module")
-def places_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("places") / "places.geojson"
-    gdf = gpd.GeoDataFrame(
-        {
-            "id": [
-                "busan-port",
-                "vladivostok-port",
-                "west-station",
-                "north-station",
-                "east-station",
-                "island-station",
-            ]
-        },
-        geometry=shapely.points(
-            [
-                BUSAN,
-                VLADIVOSTOK,
-                (130.50, 42.4008),
-                (130.531, 42.4505),
-                (130.60, 42.40),
-                (130.70, 42.40),
-            ]
-        ),
-        crs="EPSG:4326",
-    )
-    gdf.to_file(path, driver="GeoJSON")
-    return path
 
 
 def _invoke(command: str, args):

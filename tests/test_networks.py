@@ -68,36 +68,6 @@ def suez():
     return _row(sea_route(BUSAN, ROTTERDAM))
 
 
-@pytest.fixture(scope="module")
-def places_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("places") / "places.geojson"
-    gdf = gpd.GeoDataFrame(
-        {
-            "id": [
-                "busan-port",
-                "vladivostok-port",
-                "west-station",
-                "north-station",
-                "east-station",
-                "island-station",
-            ]
-        },
-        geometry=shapely.points(
-            [
-                BUSAN,
-                VLADIVOSTOK,
-                (130.50, 42.4008),
-                (130.531, 42.4505),
-                (130.60, 42.40),
-                (130.70, 42.40),
-            ]
-        ),
-        crs="EPSG:4326",
-    )
-    gdf.to_file(path, driver="GeoJSON")
-    return path
-
-
 # ------------------------------------------------------------------------------------------
 # Sea routes: known behaviour
 # ------------------------------------------------------------------------------------------
