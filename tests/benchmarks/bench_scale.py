@@ -165,8 +165,10 @@ def main() -> None:
                 seconds, done, peaks = run(directory, Path(tmp, f"out-{directory.name}-{w}"), w)
                 assert done == count, (done, count)  # a check of the run, not of its timing
                 rate = count / seconds
-                base = base or rate / w
-                speedup = rate / base  # over one worker at the first size's per-worker rate
+                if base is None and w == 1:
+                    base = rate
+                # speedup over 1 worker: unknown when no 1-worker run came first
+                speedup = rate / base if base else float("nan")
                 print(
                     f"{w} | {seconds:.1f} | {rate:,.0f} | {rate * vertices:,.0f} | "
                     f"{speedup:.2f} | {speedup / w:.2f} | "
