@@ -280,9 +280,8 @@ def run_set(
             index=pd.MultiIndex.from_arrays([ids[long["rid"].to_numpy()], long["code"]]),
         )
         res.km["PostGIS"] = km[km != 0]
-        res.timings["postgis"].note = (
-            f"backend peak {backend_mb:,.0f} MB; loading the routes took {load_s:.2f} s"
-        )
+        note = f"backend peak {backend_mb:,.0f} MB; loading the routes took {load_s:.2f} s"
+        res.timings["postgis"].note = note
     return res
 
 
