@@ -74,6 +74,25 @@ def _inline_leaflet() -> str:
     return f"<style>{css}</style>\n<script>{js}</script>"
 
 
+# folium's popups and "bring to front" call two jQuery forms: $(`<div>...</div>`)[0] (parse HTML)
+# and $(document).ready(fn). Without jQuery (not inlined: the maps use nothing else of it) this
+# small stand-in provides exactly those two, so popups open on an offline page.
+_JQUERY_STAND_IN = """<script>
+window.$ = window.$ || function (arg) {
+  if (typeof arg === "string") {
+    var t = document.createElement("template");
+    t.innerHTML = arg.trim();
+    return [t.content.firstElementChild || t.content.firstChild];
+  }
+  return {ready: function (fn) {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", fn);
+    } else { fn(); }
+  }};
+};
+</script>"""
+
+
 def use_assets(m: folium.Map, assets: str) -> None:
     """Make map ``m`` inline its scripts and styles (``"inline"``) or link them (``"cdn"``)."""
     if assets == "cdn":
@@ -84,3 +103,4 @@ def use_assets(m: folium.Map, assets: str) -> None:
     m.default_js = []
     m.default_css = []
     m.get_root().header.add_child(_Raw(_inline_leaflet()), name="georoutes_leaflet")  # type: ignore[attr-defined]
+    m.get_root().header.add_child(_Raw(_JQUERY_STAND_IN), name="georoutes_jquery")  # type: ignore[attr-defined]

@@ -151,7 +151,9 @@ def pages(hand_scenario, boundaries, tmp_path_factory):
         map_html(route_map(sc.analysis, sc.routes, **kwargs, tiles=None)), encoding="utf-8"
     )
     out["tiles"].write_text(
-        map_html(route_map(sc.analysis, sc.routes, boundaries=boundaries, bands_km=())),
+        map_html(
+            route_map(sc.analysis, sc.routes, boundaries=boundaries, bands_km=(), assets="cdn")
+        ),
         encoding="utf-8",
     )
     out["report"].write_text(
@@ -198,7 +200,9 @@ def test_map_initialises_with_one_layer_per_route(map_visit, hand_scenario):
     assert page.locator("path.georoutes-place").count() == 3
     assert page.locator(".leaflet-control-layers").count() == 1
     assert page.locator(".leaflet-control-scale").count() == 1
-    assert page.locator(".leaflet-control-measure").count() == 1
+    # The default page is self-contained: leaflet-measure has no package to inline it from, so
+    # the measuring tool is on assets="cdn" pages only (the "tiles" page below).
+    assert page.locator(".leaflet-control-measure").count() == 0
     assert page.locator(".georoutes-legend").is_visible()
     map_visit.assert_clean()
 
@@ -288,6 +292,7 @@ def test_map_with_tiles_loads_them_from_the_tile_server(browser, assets, pages):
     try:
         visit.page.wait_for_selector("img.leaflet-tile-loaded", timeout=10_000)
         assert visit.page.locator("img.leaflet-tile").count() > 0
+        assert visit.page.locator(".leaflet-control-measure").count() == 1  # a cdn page
         visit.assert_clean()
     finally:
         visit.page.close()
