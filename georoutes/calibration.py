@@ -164,8 +164,8 @@ def capex_check(
     --------
     >>> a = pd.DataFrame({"km_by_state": [{"RUS": 100.0}], "offshore_km": [0.0],
     ...                   "length_km": [100.0]}, index=pd.Index(["p"], name="id"))
-    >>> capex_check(a, route_id="p", onshore_usd_per_km=2e6).loc["model", "capex_usd"]
-    np.float64(200000000.0)
+    >>> float(capex_check(a, route_id="p", onshore_usd_per_km=2e6).loc["model", "capex_usd"])
+    200000000.0
     """
     check_analysis(analysis, ("km_by_state", "offshore_km", "length_km"))
     if route_id not in analysis.index:

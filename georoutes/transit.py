@@ -301,6 +301,8 @@ class RouteRuns:
         A position shared by the end of one route and the start of the next belongs to the
         latter unless ``route`` says which route each position is on.
         """
+        if self.start_m.size == 0:  # routes too short to hold a stretch (a few nanometres)
+            return np.full(np.shape(pos), -1, dtype=np.int64)
         idx = np.clip(
             np.searchsorted(self.start_m, pos, side="right") - 1, 0, self.start_m.size - 1
         )

@@ -333,7 +333,10 @@ def test_fuzz_geodataframes_never_give_a_traceback():
     )
     def check(ids, geoms, crs):
         n = len(ids)
-        gdf = gpd.GeoDataFrame({"id": ids}, geometry=geoms[:n], crs=crs)
+        try:
+            gdf = gpd.GeoDataFrame({"id": ids}, geometry=geoms[:n], crs=crs)
+        except OverflowError:  # pandas < 2.2 cannot hold an int beyond 64 bits in a column
+            return
         try:
             out = georoutes.read_routes(gdf)
         except GeorouteError as exc:
