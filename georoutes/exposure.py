@@ -50,8 +50,10 @@ _MEAN_RADIUS_KM = 6371.0088  # IUGG mean Earth radius (R1), for the chord-to-arc
 _SETTLE_KM = 0.05  # intervals shorter than this are settled by linear interpolation
 _MAX_HALVINGS = 40  # a safety stop: chunks of 200 km reach 50 m in 12 halvings
 _MIN_TOL_KM = 0.005  # nearest approach resolved to 5 m
-_PAIR_BATCH = 250_000  # point-run pairs per batch (each run expands to <= _RUN_EDGES edges)
-_RUN_EDGES = 16  # boundary edges per run (one bounding sphere)
+_PAIR_BATCH = 250_000  # (point, sphere) pairs per step of the nearest-edge search, about
+_RUN_EDGES = 16  # boundary edges per lon/lat box (which chunks have focus edges near)
+_LEAF_EDGES = 8  # boundary edges per leaf sphere of the nearest-edge search ...
+_FANOUT = 8  # ... and spheres per sphere above
 _KM_PER_DEG_LAT = 110.5  # a degree of latitude is at least 110.57 km: conservative windows
 # Outlines for the far nearest approach, simplified by these tolerances (degrees); 0 = full.
 _LEVELS_DEG = (0.5, 0.1, 0.02, 0.004, 0.0)
@@ -80,18 +82,28 @@ def _ecef(lon: FloatArray, lat: FloatArray) -> FloatArray:
 
 
 @dataclass
+class _Level:
+    """Bounding spheres of one level of the edge tree.
+
+    Node ``i`` holds edges ``[i * size, (i + 1) * size)``.
+    """
+
+    size: int
+    cx: FloatArray  # (nodes,) km
+    cy: FloatArray
+    cz: FloatArray
+    radius: FloatArray
+
+
+@dataclass
 class _FocusEdges:
     a: FloatArray  # (m, 3) km
     b: FloatArray
-    run_start: IntArray
-    run_stop: IntArray
+    # Lon/lat boxes over runs of _RUN_EDGES edges: which route chunks have edges near.
     tree: shapely.STRtree
-    run_centre: FloatArray  # (runs, 3) km: a sphere holding each run of edges
-    run_radius: FloatArray
-    group_start: IntArray  # groups of consecutive runs (first run, stop run) ...
-    group_stop: IntArray
-    group_centre: FloatArray  # ... and a sphere holding each group's runs
-    group_radius: FloatArray
+    # A tree of bounding spheres over consecutive edges, leaves (_LEAF_EDGES edges) first,
+    # each level _FANOUT times coarser than the one below; the last has <= _FANOUT nodes.
+    levels: list[_Level]
     # Edge start and direction by coordinate, and 1 / |direction|^2 (0 for a point edge).
     ax: FloatArray
     ay: FloatArray
@@ -137,49 +149,18 @@ def _focus_edges(index: BoundaryIndex, state: int, *, simplify_deg: float = 0.0)
     bx = x0[owner] + f1 * (x1 - x0)[owner]
     by = y0[owner] + f1 * (y1 - y0)[owner]
     starts = np.arange(0, ax.size, _RUN_EDGES, dtype=np.int64)
-    stops = np.minimum(starts + _RUN_EDGES, ax.size)
     minx = np.minimum.reduceat(np.minimum(ax, bx), starts) if ax.size else np.zeros(0)
     maxx = np.maximum.reduceat(np.maximum(ax, bx), starts) if ax.size else np.zeros(0)
     miny = np.minimum.reduceat(np.minimum(ay, by), starts) if ax.size else np.zeros(0)
     maxy = np.maximum.reduceat(np.maximum(ay, by), starts) if ax.size else np.zeros(0)
     a, b = _ecef(ax, ay), _ecef(bx, by)
-    owner_run = np.repeat(np.arange(starts.size), stops - starts)
-    centre = np.zeros((starts.size, 3))
-    if ax.size:
-        np.add.at(centre, owner_run, (a + b) / 2.0)
-        centre /= (stops - starts)[:, None]
-    radius = np.zeros(starts.size)
-    if ax.size:
-        far = np.maximum(
-            np.linalg.norm(a - centre[owner_run], axis=1),
-            np.linalg.norm(b - centre[owner_run], axis=1),
-        )
-        np.maximum.at(radius, owner_run, far)
-    g_start = np.arange(0, starts.size, _RUN_EDGES, dtype=np.int64)
-    g_stop = np.minimum(g_start + _RUN_EDGES, starts.size)
-    g_owner = np.repeat(np.arange(g_start.size), g_stop - g_start)
-    g_centre = np.zeros((g_start.size, 3))
-    g_radius = np.zeros(g_start.size)
-    if starts.size:
-        np.add.at(g_centre, g_owner, centre)
-        g_centre /= (g_stop - g_start)[:, None]
-        np.maximum.at(
-            g_radius, g_owner, np.linalg.norm(centre - g_centre[g_owner], axis=1) + radius
-        )
     v = b - a
     vv = np.einsum("ij,ij->i", v, v)
     edges = _FocusEdges(
         a=a,
         b=b,
-        run_start=starts,
-        run_stop=stops,
         tree=shapely.STRtree(shapely.box(minx, miny, maxx, maxy)),
-        run_centre=centre,
-        run_radius=radius,
-        group_start=g_start,
-        group_stop=g_stop,
-        group_centre=g_centre,
-        group_radius=g_radius,
+        levels=_sphere_levels(a, b),
         ax=a[:, 0].copy(),
         ay=a[:, 1].copy(),
         az=a[:, 2].copy(),
@@ -190,6 +171,42 @@ def _focus_edges(index: BoundaryIndex, state: int, *, simplify_deg: float = 0.0)
     )
     _FOCUS_CACHE[key] = edges
     return edges
+
+
+def _sphere_levels(a: FloatArray, b: FloatArray) -> list[_Level]:
+    """Return the levels of bounding spheres over runs of consecutive edges ``a -> b``.
+
+    Each sphere is centred on the middle of its edges' bounding box and holds every edge end
+    (so, the edges being straight, every edge).
+    """
+    levels: list[_Level] = []
+    m = a.shape[0]
+    if m == 0:
+        return levels
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    size = _LEAF_EDGES
+    while True:
+        first = np.arange(0, m, size, dtype=np.int64)
+        centre = np.minimum.reduceat(lo, first, axis=0) + np.maximum.reduceat(hi, first, axis=0)
+        centre /= 2.0
+        owner = np.arange(m) // size
+        far = np.maximum(
+            np.linalg.norm(a - centre[owner], axis=1), np.linalg.norm(b - centre[owner], axis=1)
+        )
+        # A hair more than the farthest end, against round-off in the distances to it.
+        radius = np.maximum.reduceat(far, first) * (1.0 + 1e-12) + 1e-9
+        levels.append(
+            _Level(
+                size,
+                centre[:, 0].copy(),
+                centre[:, 1].copy(),
+                centre[:, 2].copy(),
+                radius,
+            )
+        )
+        if first.size <= _FANOUT:
+            return levels
+        size *= _FANOUT
 
 
 @dataclass
@@ -230,32 +247,23 @@ def _chunks(runs: RouteRuns) -> _Chunks:
     )
 
 
-def _candidates(
-    ch: _Chunks, which: IntArray, edges: _FocusEdges, radius_km: float | FloatArray
-) -> tuple[IntArray, IntArray]:
-    """Return CSR (offsets, run ids) of the focus edge runs near each chunk in ``which``."""
-    pad_lat = radius_km / _KM_PER_DEG_LAT
-    lo = ch.miny[which] - pad_lat
-    hi = ch.maxy[which] + pad_lat
-    worst = np.minimum(np.maximum(np.abs(lo), np.abs(hi)), 89.9)
-    pad_lon = np.where((lo <= -89.9) | (hi >= 89.9), 360.0, pad_lat / np.cos(np.radians(worst)))
-    minx = ch.minx[which] - pad_lon
-    maxx = ch.maxx[which] + pad_lon
-    return _window_csr(minx, lo, maxx, hi, edges)
-
-
-def _window_csr(
-    minx: FloatArray, miny: FloatArray, maxx: FloatArray, maxy: FloatArray, edges: _FocusEdges
-) -> tuple[IntArray, IntArray]:
-    """Return CSR (offsets, run ids) of the edge runs meeting each lon/lat window.
+def _near_chunks(ch: _Chunks, edges: _FocusEdges, radius_km: float) -> npt.NDArray[np.bool_]:
+    """Return which chunks have a run of focus edges within ``radius_km`` of their box.
 
     Windows reaching past ±180° also look on the other side of the antimeridian; a window
-    wider than 360° is the whole globe. No run is listed twice for a window.
+    wider than 360° is the whole globe.
     """
+    pad_lat = radius_km / _KM_PER_DEG_LAT
+    lo = ch.miny - pad_lat
+    hi = ch.maxy + pad_lat
+    worst = np.minimum(np.maximum(np.abs(lo), np.abs(hi)), 89.9)
+    pad_lon = np.where((lo <= -89.9) | (hi >= 89.9), 360.0, pad_lat / np.cos(np.radians(worst)))
+    minx = ch.minx - pad_lon
+    maxx = ch.maxx + pad_lon
     wide = (maxx - minx) >= 360.0
     minx = np.where(wide, -180.0, minx)
     maxx = np.where(wide, 180.0, maxx)
-    qi_all, ri_all = [], []
+    found = np.zeros(minx.size, dtype=bool)
     for shift, rows in (
         (0.0, np.arange(minx.size)),
         (360.0, np.flatnonzero(minx < -180.0)),
@@ -263,22 +271,11 @@ def _window_csr(
     ):
         if rows.size == 0:
             continue
-        qi, ri = edges.tree.query(
-            shapely.box(minx[rows] + shift, miny[rows], maxx[rows] + shift, maxy[rows])
+        qi, _ = edges.tree.query(
+            shapely.box(minx[rows] + shift, lo[rows], maxx[rows] + shift, hi[rows])
         )
-        qi_all.append(rows[qi])
-        ri_all.append(ri)
-    qi = np.concatenate(qi_all)
-    ri = np.concatenate(ri_all)
-    return _run_csr(np.column_stack([qi, ri]), minx.size)
-
-
-def _run_csr(pairs: IntArray, n_chunks: int) -> tuple[IntArray, IntArray]:
-    """Return CSR (offsets, run ids) from (chunk, run) pairs sorted by chunk."""
-    order = np.argsort(pairs[:, 0], kind="stable")
-    pairs = pairs[order]
-    counts = np.bincount(pairs[:, 0], minlength=n_chunks).astype(np.int64)
-    return np.r_[0, np.cumsum(counts)], pairs[:, 1].astype(np.int64)
+        found[rows[qi]] = True
+    return found
 
 
 def _ragged(counts: IntArray) -> IntArray:
@@ -286,35 +283,6 @@ def _ragged(counts: IntArray) -> IntArray:
     if total == 0:
         return np.zeros(0, dtype=np.int64)
     return np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-
-
-def _nearest_chord(
-    p: FloatArray, owner_chunk: IntArray, offsets: IntArray, run_ids: IntArray, edges: _FocusEdges
-) -> tuple[FloatArray, FloatArray]:
-    """Return each point's chord distance (km) to, and nearest point on, its candidate edges.
-
-    Nearest points are ECEF km (NaN where a point has no candidate).
-
-    ``offsets``/``run_ids`` list, per chunk, the runs of edges to consider (see
-    :func:`_runs_min`).
-    """
-    out = np.full(p.shape[0], np.inf)
-    near = np.full(p.shape, np.nan)
-    counts = offsets[owner_chunk + 1] - offsets[owner_chunk]
-    cum = np.cumsum(counts)
-    start = 0
-    while start < p.shape[0]:
-        base = cum[start - 1] if start else 0
-        stop = max(int(np.searchsorted(cum, base + _PAIR_BATCH, side="right")), start + 1)
-        pts = np.arange(start, stop)
-        c = counts[pts]
-        start = stop
-        if not c.sum():
-            continue
-        pair_pt = np.repeat(pts, c)
-        pair_run = run_ids[np.repeat(offsets[owner_chunk[pts]], c) + _ragged(c)]
-        _runs_min(out, p, pair_pt, pair_run, edges, near=near)
-    return out, near
 
 
 def _chord_to_arc(chord_km: FloatArray) -> FloatArray:
@@ -328,93 +296,141 @@ def _chord_to_arc(chord_km: FloatArray) -> FloatArray:
 
 
 def _distance_all_km(
-    p: FloatArray, edges: _FocusEdges, *, chord: bool = False, near: FloatArray | None = None
+    p: FloatArray,
+    edges: _FocusEdges,
+    *,
+    chord: bool = False,
+    near: FloatArray | None = None,
+    bound: FloatArray | None = None,
 ) -> FloatArray:
     """Return the distance (km) from each point to the nearest of all ``edges``.
 
     With ``chord``, the straight-line (ECEF) distance instead of the arc; with ``near``, the
-    nearest points (ECEF km) are written into it.
+    nearest points (ECEF km) are written into it (left alone where nothing is found).
 
-    Three levels of bounding spheres (groups of runs, runs, edges) keep the work per point
-    small wherever the point is: only groups, then runs, whose lower bound can beat the best
-    upper bound are opened.
+    ``bound`` (chord km, per point) limits the search: a point whose nearest edge lies within
+    its bound gets the exact distance, any other a distance beyond its bound (possibly inf,
+    with no nearest point).
+
+    The edges' tree of bounding spheres is walked down from its top, all points at once: a
+    sphere is opened only while its lower bound (distance to the centre minus the radius) can
+    beat the point's best upper bound so far (plus the radius) and the point's bound. At the
+    leaves, the leaf with the best upper bound is measured edge by edge first, then only the
+    leaves whose lower bound can still beat it. Work is split so that no step holds more than
+    about _PAIR_BATCH (point, sphere) pairs.
     """
-    out = np.full(p.shape[0], np.inf)
-    n_groups = edges.group_start.size
-    if n_groups == 0:
-        return out
-    step = max(1, _PAIR_BATCH // n_groups)
-    for lo in range(0, p.shape[0], step):
-        pts = np.arange(lo, min(p.shape[0], lo + step))
-        gap = np.linalg.norm(p[pts, None, :] - edges.group_centre[None, :, :], axis=2)
-        upper = (gap + edges.group_radius[None, :]).min(axis=1)
-        row, grp = np.nonzero(gap - edges.group_radius[None, :] <= upper[:, None])
-        n_runs = edges.group_stop[grp] - edges.group_start[grp]
-        pair_pt = np.repeat(pts[row], n_runs)
-        pair_run = np.repeat(edges.group_start[grp], n_runs) + _ragged(n_runs)
-        best = np.full(p.shape[0], np.inf)
-        _runs_min(best, p, pair_pt, pair_run, edges, near=near)
-        out[pts] = best[pts]
-    return out if chord else _chord_to_arc(out)
+    n = p.shape[0]
+    best = np.full(n, np.inf)
+    if n == 0 or not edges.levels:
+        return best
+    upper = np.full(n, np.inf) if bound is None else np.array(bound, dtype=float)
+    px, py, pz = p[:, 0].copy(), p[:, 1].copy(), p[:, 2].copy()
+    top = len(edges.levels) - 1
+    n_top = edges.levels[top].cx.size
+    step = max(1, _PAIR_BATCH // n_top)
+    work: list[tuple[int, IntArray, IntArray]] = []
+    for lo in range(n - 1 - (n - 1) % step, -1, -step):  # last batch first: popped last
+        pts = np.arange(lo, min(n, lo + step), dtype=np.int64)
+        work.append(
+            (top, np.repeat(pts, n_top), np.tile(np.arange(n_top, dtype=np.int64), pts.size))
+        )
+    while work:
+        k, pt, node = work.pop()
+        if pt.size == 0:
+            continue
+        lev = edges.levels[k]
+        dx = px[pt] - lev.cx[node]
+        dy = py[pt] - lev.cy[node]
+        dz = pz[pt] - lev.cz[node]
+        gap = np.sqrt(dx * dx + dy * dy + dz * dz)
+        radius = lev.radius[node]
+        ub = gap + radius
+        # Pairs are sorted by point: each point's least upper bound by reduceat.
+        first = np.flatnonzero(np.r_[True, pt[1:] != pt[:-1]])
+        at = pt[first]
+        least_ub = np.minimum.reduceat(ub, first)
+        np.minimum(upper[at], least_ub, out=least_ub)
+        upper[at] = least_ub
+        lb = gap - radius
+        keep = lb <= upper[pt]
+        if k == 0:
+            _leaves_min(best, px, py, pz, pt[keep], node[keep], ub[keep], lb[keep], edges, near)
+            continue
+        pt, node = pt[keep], node[keep]
+        n_below = edges.levels[k - 1].cx.size
+        counts = np.minimum(_FANOUT, n_below - _FANOUT * node)
+        pt = np.repeat(pt, counts)
+        node = np.repeat(_FANOUT * node, counts) + _ragged(counts)
+        if pt.size <= _PAIR_BATCH:
+            work.append((k - 1, pt, node))
+            continue
+        # Split at point boundaries into pieces of about _PAIR_BATCH pairs (pushed so that
+        # the first piece is worked on first).
+        starts = np.flatnonzero(np.r_[True, pt[1:] != pt[:-1]])
+        cuts = np.unique(
+            starts[np.searchsorted(starts, np.arange(0, pt.size, _PAIR_BATCH), side="right") - 1]
+        )
+        bounds = np.r_[cuts, pt.size]
+        for i in range(cuts.size - 1, -1, -1):
+            work.append((k - 1, pt[bounds[i] : bounds[i + 1]], node[bounds[i] : bounds[i + 1]]))
+    return best if chord else _chord_to_arc(best)
 
 
-def _runs_min(
+def _leaves_min(
     best: FloatArray,
-    p: FloatArray,
+    px: FloatArray,
+    py: FloatArray,
+    pz: FloatArray,
     pair_pt: IntArray,
-    pair_run: IntArray,
+    pair_leaf: IntArray,
+    ub: FloatArray,
+    lb: FloatArray,
     edges: _FocusEdges,
-    *,
-    near: FloatArray | None = None,
+    near: FloatArray | None,
 ) -> None:
-    """Lower ``best[i]`` to the chord distance from point ``i`` to the nearest edge of its runs.
+    """Lower ``best[i]`` to the chord distance from point ``i`` to the nearest edge of its leaves.
 
-    With ``near``, ``near[i]`` becomes that nearest point.
-
-    Each run's bounding sphere bounds its distance from a point below (centre distance minus
-    radius) and above (plus radius). The run with the best upper bound is measured edge by edge
-    first, which gives each point a tight bound; then only runs whose lower bound can beat it.
-    ``pair_pt`` must be sorted.
+    ``pair_pt`` is sorted. The leaf with the least upper bound is measured first, which gives
+    each point a tight bound; then only the leaves whose lower bound can beat it.
     """
-    c = edges.run_centre
-    dx = p[:, 0][pair_pt] - c[:, 0][pair_run]
-    dy = p[:, 1][pair_pt] - c[:, 1][pair_run]
-    dz = p[:, 2][pair_pt] - c[:, 2][pair_run]
-    centre_gap = np.sqrt(dx * dx + dy * dy + dz * dz)
-    radius = edges.run_radius[pair_run]
-    ub = centre_gap + radius
     if pair_pt.size == 0:
         return
-    # Pairs are sorted by point: per-point minima by reduceat over each point's group.
     first = np.flatnonzero(np.r_[True, pair_pt[1:] != pair_pt[:-1]])
+    if first.size == pair_pt.size:  # one leaf per point
+        _edge_min(best, px, py, pz, pair_pt, pair_leaf, edges, near)
+        return
     group = np.repeat(np.arange(first.size), np.diff(np.r_[first, pair_pt.size]))
-    upper = np.minimum.reduceat(ub, first)
-    hit = np.flatnonzero(ub == upper[group])
+    least = np.minimum.reduceat(ub, first)
+    hit = np.flatnonzero(ub == least[group])
     chosen = np.zeros(pair_pt.size, dtype=bool)
     chosen[hit[np.r_[True, group[hit][1:] != group[hit][:-1]]]] = True
-    _edge_min(best, p, pair_pt[chosen], pair_run[chosen], edges, near)
-    keep = ~chosen & (centre_gap - radius <= best[pair_pt])
-    _edge_min(best, p, pair_pt[keep], pair_run[keep], edges, near)
+    _edge_min(best, px, py, pz, pair_pt[chosen], pair_leaf[chosen], edges, near)
+    keep = ~chosen & (lb <= best[pair_pt])
+    _edge_min(best, px, py, pz, pair_pt[keep], pair_leaf[keep], edges, near)
 
 
 def _edge_min(
     best: FloatArray,
-    p: FloatArray,
+    px: FloatArray,
+    py: FloatArray,
+    pz: FloatArray,
     pair_pt: IntArray,
-    pair_run: IntArray,
+    pair_leaf: IntArray,
     edges: _FocusEdges,
     near: FloatArray | None,
 ) -> None:
-    """Lower ``best[i]`` to the chord distance from point ``i`` to each edge of its runs."""
-    n_edges = edges.run_stop[pair_run] - edges.run_start[pair_run]
-    pair_pt = np.repeat(pair_pt, n_edges)
+    """Lower ``best[i]`` to the chord distance from point ``i`` to each edge of its leaves."""
     if pair_pt.size == 0:
         return
-    pair_edge = np.repeat(edges.run_start[pair_run], n_edges) + _ragged(n_edges)
+    n_all = edges.ax.size
+    start = pair_leaf * _LEAF_EDGES
+    n_edges = np.minimum(_LEAF_EDGES, n_all - start)
+    pair_pt = np.repeat(pair_pt, n_edges)
+    pair_edge = np.repeat(start, n_edges) + _ragged(n_edges)
     # Coordinate by coordinate: gathers of 1-D arrays are much cheaper than of (n, 3) rows.
-    wx = p[:, 0][pair_pt] - edges.ax[pair_edge]
-    wy = p[:, 1][pair_pt] - edges.ay[pair_edge]
-    wz = p[:, 2][pair_pt] - edges.az[pair_edge]
+    wx = px[pair_pt] - edges.ax[pair_edge]
+    wy = py[pair_pt] - edges.ay[pair_edge]
+    wz = pz[pair_pt] - edges.az[pair_edge]
     vx, vy, vz = edges.vx[pair_edge], edges.vy[pair_edge], edges.vz[pair_edge]
     t = (wx * vx + wy * vy + wz * vz) * edges.inv_vv[pair_edge]
     np.clip(t, 0.0, 1.0, out=t)
@@ -500,17 +516,18 @@ def _exposure_one(
     d_max = float(bands.max()) if bands.size else 0.0
     within = np.zeros((n_routes, bands.size))
     nearest = np.full(n_routes, np.inf)
-    all_chunks = np.arange(ch.route.size)
-    offsets, run_ids = _candidates(ch, all_chunks, edges, d_max + _WINDOW_KM)
-    has = (offsets[1:] - offsets[:-1]) > 0
+    radius = d_max + _WINDOW_KM
+    has = _near_chunks(ch, edges, radius)
     # Chunks with edges near, or inside the focus state (big states), are measured.
     mid_state = runs.state_at((ch.start + ch.stop) / 2.0)
     active = np.flatnonzero(has | (mid_state == state))
     if active.size == 0:
         return within, nearest
 
-    def measure(pos: FloatArray, chunk: IntArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-        return _eval(runs, ch, pos, chunk, offsets, run_ids, edges, state)
+    def measure(
+        pos: FloatArray, chunk: IntArray, hints: tuple[FloatArray, ...] = ()
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        return _eval(runs, ch, pos, chunk, edges, state, radius, hints)
 
     # Initial intervals: the chunks themselves, halved where they cannot be decided.
     a, b = ch.start[active], ch.stop[active]
@@ -518,7 +535,7 @@ def _exposure_one(
     pa, da, qa = measure(a, chunk_of)
     pb, db, qb = measure(b, chunk_of)
     route = ch.route[chunk_of]
-    # Only edges within the window were candidates: a measured distance beyond it may be too
+    # Distances are exact only up to the window's radius: one measured beyond it may be too
     # long, but the true one is beyond the window too, so balls are capped at its radius.
     cap = d_max + _WINDOW_KM * 0.5
     for step in range(_MAX_HALVINGS + 1):
@@ -563,7 +580,13 @@ def _exposure_one(
         a, b, chunk_of, route = a[keep], b[keep], chunk_of[keep], route[keep]
         pa, pb, da, db, qa, qb = pa[keep], pb[keep], da[keep], db[keep], qa[keep], qb[keep]
         m = (a + b) / 2.0
-        pm, dm, qm = measure(m, chunk_of)
+        # The ends' nearest territory points (outside the state: on its edges) bound the
+        # midpoint's search.
+        pm, dm, qm = measure(
+            m,
+            chunk_of,
+            (np.where(da[:, None] > 0, qa, np.nan), np.where(db[:, None] > 0, qb, np.nan)),
+        )
         a = np.concatenate([a, m])
         b = np.concatenate([m, b])
         pa, pb = np.concatenate([pa, pm]), np.concatenate([pm, pb])
@@ -616,14 +639,18 @@ def _eval(
     ch: _Chunks,
     pos: FloatArray,
     chunk_of: IntArray,
-    offsets: IntArray,
-    run_ids: IntArray,
     edges: _FocusEdges,
     state: int,
+    radius_km: float,
+    hints: tuple[FloatArray, ...] = (),
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Return each position's ECEF point, chord distance and nearest territory point.
 
     Inside the focus state the distance is 0 and the nearest point is the point itself.
+    Distances up to ``radius_km`` (chord) are exact; beyond, they are only known to be beyond
+    (inf, with a NaN nearest point, or some longer distance). ``hints`` are points on the
+    focus edges (ECEF km, NaN for none) near each position, e.g. the nearest points of an
+    interval's ends: the distance to them bounds the search.
     """
     seg = runs.seg
     seg_ids = np.clip(
@@ -638,7 +665,14 @@ def _eval(
     q = p.copy()
     out = np.flatnonzero(~inside)
     if out.size:
-        d[out], q[out] = _nearest_chord(p[out], chunk_of[out], offsets, run_ids, edges)
+        bound = np.full(out.size, radius_km)
+        for hint in hints:
+            # fmin: a NaN hint (none) leaves the bound alone.
+            gap = np.linalg.norm(p[out] - hint[out], axis=1)
+            np.fmin(bound, gap * (1.0 + 1e-9) + 1e-9, out=bound)
+        near = np.full((out.size, 3), np.nan)
+        d[out] = _distance_all_km(p[out], edges, chord=True, near=near, bound=bound)
+        q[out] = near
     return p, d, q
 
 
