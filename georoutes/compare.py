@@ -16,12 +16,13 @@ from difflib import get_close_matches
 from typing import Any
 
 import pandas as pd
+import shapely
 
 from georoutes import economics
 from georoutes.analyze import flatten
 from georoutes.errors import GeorouteError
 
-__all__ = ["add_economics", "comparison", "group", "rank", "select"]
+__all__ = ["add_economics", "comparison", "distinct", "duplicates", "group", "rank", "select"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -246,6 +247,99 @@ def select(table: pd.DataFrame, ids: str | Iterable[str]) -> pd.DataFrame:
             f"unknown route id(s) {', '.join(parts)}; {len(available)} route(s): {shown}"
         )
     return frame.loc[wanted].copy()
+
+
+# --------------------------------------------------------------------------------------------
+# One row per physical route
+# --------------------------------------------------------------------------------------------
+
+#: Coordinates are compared to this many decimals of a degree (about 1 cm) when looking for the
+#: same line listed twice (e.g. a one-leg corridor that is a whole catalog route).
+SAME_LINE_DECIMALS = 7
+
+
+def _line_key(geom: object) -> bytes | None:
+    """Return a key equal for the same line however it is stored (parts, direction, noise)."""
+    if geom is None or shapely.is_empty(geom):
+        return None
+    kind = shapely.get_type_id(geom)
+    merged = shapely.line_merge(geom) if kind == 5 else geom  # 5: MultiLineString
+    line = shapely.normalize(merged)
+    rounded = shapely.transform(line, lambda xy: xy.round(SAME_LINE_DECIMALS))
+    return bytes(shapely.to_wkb(rounded))
+
+
+def duplicates(routes: pd.DataFrame) -> dict[str, str]:
+    """Return, for each route that repeats an earlier route's line, the id of that first route.
+
+    Two rows are the same physical route when their lines are the same: the same vertices to
+    :data:`SAME_LINE_DECIMALS` decimals of a degree, whichever way they run and however they
+    are split into parts (a corridor of one whole-route leg is that route). Such rows get the
+    same figures from :func:`georoutes.analyze`, so a comparison shows them once.
+
+    Parameters
+    ----------
+    routes : geopandas.GeoDataFrame
+        Routes with an ``id`` column (or indexed by id) and line geometries.
+
+    Returns
+    -------
+    dict of str to str
+        Duplicate id → the id of the first row with the same line (rows in input order);
+        empty when every line is distinct.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import LineString, MultiLineString
+    >>> line = LineString([(0, 0), (1, 1)])
+    >>> frame = gpd.GeoDataFrame({"id": ["a", "b", "c"]}, geometry=[
+    ...     line, MultiLineString([line.reverse()]), LineString([(0, 0), (2, 2)])])
+    >>> duplicates(frame)
+    {'b': 'a'}
+    """
+    ids = routes["id"] if "id" in routes.columns else pd.Series(routes.index, index=routes.index)
+    first: dict[bytes, str] = {}
+    out: dict[str, str] = {}
+    for route_id, geom in zip(ids.astype(str), routes.geometry, strict=True):
+        key = _line_key(geom)
+        if key is None:
+            continue
+        if key in first:
+            out[route_id] = first[key]
+        else:
+            first[key] = route_id
+    return out
+
+
+def distinct(
+    analysis: pd.DataFrame, routes: pd.DataFrame
+) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """Return the analysis with each physical route once, and the ids each kept row stands for.
+
+    Parameters
+    ----------
+    analysis : pandas.DataFrame
+        The output of :func:`georoutes.analyze` (indexed by id).
+    routes : geopandas.GeoDataFrame
+        The routes it was made from (see :func:`duplicates`).
+
+    Returns
+    -------
+    (pandas.DataFrame, dict of str to list of str)
+        The rows of ``analysis`` whose line no earlier row has (``attrs`` kept), and, per kept
+        id that had duplicates, the duplicate ids in input order.
+    """
+    repeats = duplicates(routes)
+    present = {str(i) for i in analysis.index}
+    aliases: dict[str, list[str]] = {}
+    for dup, kept in repeats.items():
+        if dup in present and kept in present:
+            aliases.setdefault(kept, []).append(dup)
+    dropped = {d for ds in aliases.values() for d in ds}
+    kept_rows = analysis[[str(i) not in dropped for i in analysis.index]]
+    kept_rows.attrs = dict(analysis.attrs)
+    return kept_rows, aliases
 
 
 # --------------------------------------------------------------------------------------------

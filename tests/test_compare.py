@@ -259,3 +259,44 @@ def test_seed_names_still_import_from_compare():
     assert compare.economics.DEFAULT_TARIFF_USD_PER_TCM_PER_100KM == 2.0  # the CLI reads it
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         compare.nothing  # noqa: B018
+
+
+# ------------------------------------------------------------------ one row per physical route
+
+
+def test_duplicates_finds_the_same_line_however_stored():
+    import geopandas as gpd
+    from shapely.geometry import LineString, MultiLineString
+
+    from georoutes.compare import distinct, duplicates
+
+    line = LineString([(129.0, 35.1), (130.0, 36.0), (131.5, 36.2)])
+    frame = gpd.GeoDataFrame(
+        {"id": ["a", "b", "c", "d", "e"]},
+        geometry=[
+            line,
+            MultiLineString([line]),  # a one-leg corridor of the whole route
+            line.reverse(),  # the same line drawn the other way
+            LineString([(129.0, 35.1), (130.0, 36.0), (131.5, 36.3)]),  # 0.1° off: another
+            LineString([(129.0, 35.1), (130.0, 36.0), (131.5, 36.2 + 1e-9)]),  # float noise
+        ],
+        crs="EPSG:4326",
+    )
+    assert duplicates(frame) == {"b": "a", "c": "a", "e": "a"}
+    analysis = pd.DataFrame({"length_km": [1.0] * 5}, index=pd.Index(frame["id"], name="id"))
+    analysis.attrs["focus"] = ["CHN"]
+    kept, aliases = distinct(analysis, frame)
+    assert list(kept.index) == ["a", "d"]
+    assert aliases == {"a": ["b", "c", "e"]}
+    assert kept.attrs == {"focus": ["CHN"]}
+
+
+def test_the_catalog_sea_corridors_are_its_sea_lanes():
+    from georoutes.compare import duplicates
+
+    found = duplicates(georoutes.builtin_routes())
+    assert found == {
+        "corridor-busan-europe-sea": "sea-busan-rotterdam-suez",
+        "corridor-busan-europe-sea-cape": "sea-busan-rotterdam-cape",
+        "corridor-busan-europe-sea-nsr": "sea-busan-rotterdam-nsr",
+    }

@@ -1,15 +1,22 @@
-"""The HTML comparison report: the map, a sortable table, a km-by-state chart, the crossings.
+"""The HTML comparison report: the answer first, then the chart, the map and the details.
 
-One page (no remote scripts of its own; the map inside it loads Leaflet like any folium map).
+The first screen is the answer (:mod:`georoutes.render._answer`): per physical route, km inside
+and within each band of the focus state, the nearest approach and the transit states, in
+families of comparable alternatives. Then the km-by-state chart (small multiples,
+:mod:`georoutes.render._chart`), the map, every column, the crossings, the extra sections
+(scenario, sensitivity) and the method. A route listed twice with the same line (see
+:func:`georoutes.compare.duplicates`) is shown once, with its other ids.
+
+One page (no remote scripts of its own; the map inside it carries Leaflet, see ``assets``).
 Like the map, it only formats what :func:`georoutes.analyze` returns, through jinja2 templates
 with autoescaping on, so names from users' files show as text.
 """
 
 from __future__ import annotations
 
-import math
 import os
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -20,12 +27,15 @@ import pandas as pd
 from markupsafe import Markup
 
 from georoutes._io import write_bytes_atomic
+from georoutes.compare import distinct
+from georoutes.render._answer import answer_columns, answer_families, answer_rows, band_keys
 from georoutes.render._assets import Assets
+from georoutes.render._chart import chart
 from georoutes.render._html import (
-    OFFSHORE_COLOUR,
     as_list,
     is_missing,
     number,
+    render,
     safe_url,
     state_colours,
     templates,
@@ -41,7 +51,7 @@ from georoutes.render._scene import (
     scene_layer,
 )
 from georoutes.render.maps import map_html, route_map
-from georoutes.scenario import seed_scenario
+from georoutes.scenario import cell_text, column_label, seed_scenario
 
 __all__ = [
     "SOURCE_COLUMNS",
@@ -101,6 +111,7 @@ def _columns(
 ) -> tuple[list[_Column], dict[str, list[str]]]:
     columns = [
         _Column("route", False),
+        _Column("id", False, "route id (= other ids listed with the same line)"),
         _Column("kind", False),
         _Column("length km", True),
         _Column("states", False),
@@ -109,31 +120,31 @@ def _columns(
     ]
     columns += [_Column(f"km {code}", True, f"km in {code}") for code in states]
     columns.append(_Column("offshore km", True, "km in no state's territory"))
-    band_keys: dict[str, list[str]] = {}
+    bands_of = {code: band_keys(analysis, code) for code in focus}
     for code in focus:
-        keys: set[str] = set()
-        for exposure in analysis["exposure"]:
-            keys.update(((exposure or {}).get(code) or {}).get("within_km", {}).keys())
-        band_keys[code] = sorted(keys, key=float)
         columns.append(_Column(f"{code} inside km", True, f"km inside {code}"))
         columns += [
-            _Column(f"{code} ≤{b} km", True, f"km within {b} km of {code}") for b in band_keys[code]
+            _Column(f"{code} ≤{b} km", True, f"km within {b} km of {code}") for b in bands_of[code]
         ]
         columns.append(_Column(f"{code} nearest km", True, f"closest approach to {code}, km"))
     columns.append(_Column("crossings", True, "number of border crossings"))
-    return columns, band_keys
+    return columns, bands_of
 
 
 def _table(
-    analysis: pd.DataFrame, focus: Sequence[str], states: Sequence[str]
+    analysis: pd.DataFrame,
+    focus: Sequence[str],
+    states: Sequence[str],
+    aliases: Mapping[str, Sequence[str]],
 ) -> tuple[list[_Column], list[dict[str, Any]]]:
-    columns, band_keys = _columns(analysis, focus, states)
+    columns, bands_of = _columns(analysis, focus, states)
     rows = []
     for route_id, row in analysis.iterrows():
         km_by_state = row["km_by_state"] or {}
         transit = [str(s) for s in as_list(row["transit_states"])]
         cells = [
             _cell(_name(route_id, row), numeric=False),
+            _cell(" = ".join([str(route_id), *aliases.get(str(route_id), ())]), numeric=False),
             _cell(row.get("kind"), numeric=False),
             _cell(row["length_km"], numeric=True),
             _cell(" → ".join(str(s) for s in as_list(row["states"])), numeric=False),
@@ -146,121 +157,11 @@ def _table(
             exposure = (row["exposure"] or {}).get(code) or {}
             cells.append(_cell(exposure.get("inside_km"), numeric=True))
             within = exposure.get("within_km") or {}
-            cells += [_cell(within.get(b), numeric=True) for b in band_keys[code]]
+            cells += [_cell(within.get(b), numeric=True) for b in bands_of[code]]
             cells.append(_cell(exposure.get("min_distance_km"), numeric=True))
         cells.append(_count_cell(len(as_list(row["crossings"]))))
         rows.append({"id": str(route_id), "cells": cells})
     return columns, rows
-
-
-def _nice_step(span: float, target_ticks: int = 6) -> float:
-    raw = max(span, 1e-9) / target_ticks
-    magnitude = 10.0 ** math.floor(math.log10(raw))
-    return next(m * magnitude for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * magnitude >= raw)
-
-
-@dataclass(frozen=True)
-class _ChartLayout:
-    width: int = 1000
-    left: int = 300
-    right: int = 70
-    top: int = 12
-    bar_height: int = 18
-    gap: int = 8
-
-    @property
-    def plot_width(self) -> int:
-        return self.width - self.left - self.right
-
-
-def _bar(
-    i: int,
-    route_id: object,
-    row: pd.Series,
-    colours: dict[str, str],
-    scale: float,
-    lay: _ChartLayout,
-) -> dict[str, Any]:
-    km_by_state = {str(k): float(v) for k, v in (row["km_by_state"] or {}).items()}
-    order = [str(s) for s in as_list(row["states"]) if str(s) in km_by_state]
-    order = list(dict.fromkeys(order + sorted(km_by_state, key=lambda c: -km_by_state[c])))
-    pieces = [(code, km_by_state[code], colours.get(code, "#999")) for code in order]
-    pieces.append(("offshore", number(row["offshore_km"]) or 0.0, OFFSHORE_COLOUR))
-    x, segments = float(lay.left), []
-    for label, km, colour in pieces:
-        if km <= 0:
-            continue
-        w = km * scale  # pixels for the km analyze() gave
-        segments.append(
-            {"x": round(x, 2), "w": round(w, 2), "km": km, "label": label, "colour": colour}
-        )
-        x += w
-    name = _name(route_id, row)
-    length_km = number(row["length_km"]) or 0.0
-    return {
-        "id": str(route_id),
-        "name": name,
-        "label": name if len(name) <= 42 else name[:41] + "…",  # ~7 px a character
-        "y": lay.top + i * (lay.bar_height + lay.gap),
-        "segments": segments,
-        "end": round(lay.left + length_km * scale, 2),
-        "length_km": length_km,
-    }
-
-
-def _chart_legend(
-    bars: list[dict[str, Any]],
-    colours: dict[str, str],
-    state_names: dict[str, str],
-    lay: _ChartLayout,
-    y: int,
-) -> tuple[list[dict[str, Any]], int]:
-    used = list(dict.fromkeys(seg["label"] for bar in bars for seg in bar["segments"]))
-    legend, lx, ly = [], lay.left, y
-    for label in used:
-        text = label if label == "offshore" else f"{label} {state_names.get(label, '')}".strip()
-        item_width = 24 + 7 * len(text)
-        if lx + item_width > lay.width - 10:
-            lx, ly = lay.left, ly + 18
-        colour = OFFSHORE_COLOUR if label == "offshore" else colours.get(label, "#999")
-        legend.append({"x": lx, "y": ly, "colour": colour, "label": text})
-        lx += item_width
-    return legend, ly
-
-
-def _chart(analysis: pd.DataFrame, colours: dict[str, str], state_names: dict[str, str]) -> Markup:
-    """Return the stacked bar chart (inline SVG) of km by state for every route."""
-    lay = _ChartLayout()
-    longest = max((number(v) or 0.0 for v in analysis["length_km"]), default=0.0) or 1.0
-    step = _nice_step(longest)
-    scale = lay.plot_width / (math.ceil(longest / step) * step)  # pixels per km
-    bars = [
-        _bar(i, rid, row, colours, scale, lay) for i, (rid, row) in enumerate(analysis.iterrows())
-    ]
-    plot_bottom = lay.top + len(bars) * (lay.bar_height + lay.gap)
-    ticks = []
-    value = 0.0
-    while value * scale <= lay.plot_width + 0.5:
-        ticks.append({"x": round(lay.left + value * scale, 2), "label": f"{value:,.0f}"})
-        value += step
-    legend, ly = _chart_legend(bars, colours, state_names, lay, plot_bottom + 44)
-    svg = (
-        templates()
-        .get_template("chart.svg")
-        .render(
-            width=lay.width,
-            height=ly + 24,
-            left=lay.left,
-            top=lay.top,
-            plot_width=lay.plot_width,
-            plot_bottom=plot_bottom,
-            bar_height=lay.bar_height,
-            bars=bars,
-            ticks=ticks,
-            legend=legend,
-        )
-    )
-    return Markup(svg)
 
 
 def _crossing_rows(analysis: pd.DataFrame) -> list[dict[str, Any]]:
@@ -342,12 +243,15 @@ def build_report(
         The HTML page (the map is embedded whole, as an ``<iframe srcdoc>``).
     """
     opts = merge_options(options, inputs)
-    m = route_map(analysis, routes, opts, tiles=tiles, height="100%", assets=assets)
+    shown, aliases = distinct(analysis, routes)
+    m = route_map(shown, routes, opts, tiles=tiles, height="100%", assets=assets)
     layer = scene_layer(analysis, opts.boundaries)
     state_names = {str(c): str(n) for c, n in zip(layer["code"], layer["name"], strict=True)}
     focus = focus_codes(opts.focus, analysis)
-    colours = state_colours(analysis)
-    columns, rows = _table(analysis, focus, list(colours))
+    colours = state_colours(shown)
+    families = answer_families(shown, focus, _place_names(shown, opts.places))
+    columns, rows = _table(shown, focus, list(colours), aliases)
+    answer_cols, groups = answer_columns(shown, focus, state_names)
     sections = [{"title": str(t), "body": body} for t, body in (extra_sections or ())]
     return (
         templates()
@@ -356,20 +260,44 @@ def build_report(
             title=title,
             version=_version(),
             routes=rows,
+            n_input=len(analysis),
+            duplicates=[(kept, dups) for kept, dups in aliases.items()],
             columns=columns,
             rows=rows,
+            answer_columns=answer_cols,
+            answer_groups=[(code, groups[code], 2 + len(band_keys(shown, code))) for code in focus],
+            answer=[{"family": f, "rows": answer_rows(shown, f, focus, aliases)} for f in families],
             focus=focus,
             bands=[f"{b:g}" for b in bands(opts.bands_km, analysis)],
             boundaries=layer_description(analysis, layer),
             map_html=map_html(m),
             map_height_px=int(map_height_px),
-            chart=_chart(analysis, colours, state_names),
-            crossings=_crossing_rows(analysis),
+            chart=chart(shown, families, colours, state_names),
+            crossings=_crossing_rows(shown),
             extra_sections=sections,
             sources=_sources(routes, sources),
             tiles=tiles,
         )
     )
+
+
+def _place_names(analysis: pd.DataFrame, places: gpd.GeoDataFrame | None) -> dict[str, str]:
+    """Return place id → name for the routes' origins and destinations (catalog places)."""
+    wanted = {
+        str(v)
+        for column in ("origin", "destination")
+        if column in analysis.columns
+        for v in analysis[column]
+        if not is_missing(v)
+    }
+    if not wanted:
+        return {}
+    if places is None or "id" not in places.columns or "name" not in places.columns:
+        from georoutes.catalog import places as catalog_places  # only when corridors are shown
+
+        places = catalog_places()
+    names = {str(i): str(n) for i, n in zip(places["id"], places["name"], strict=True)}
+    return {key: names[key] for key in wanted if key in names and not is_missing(names[key])}
 
 
 def write_report(
@@ -380,22 +308,112 @@ def write_report(
     return write_bytes_atomic(path, html.encode("utf-8"))
 
 
-def _scenario_section(table: pd.DataFrame) -> Markup:
+def frame_table(
+    frame: pd.DataFrame,
+    *,
+    index_label: str = "route",
+    label: Callable[[str], str] = str,
+    text: Callable[[str, object], str] | None = None,
+) -> Markup:
+    """Return a table (index first) as a sortable HTML table: numbers right-aligned.
+
+    ``label`` names a column (units included), ``text`` formats a cell (default: km with one
+    decimal); a column is numeric when its dtype is, or when every cell reads as a signed
+    number (the sensitivity table's ``+1.2``).
+    """
+
+    def fmt(column: str, value: object) -> str:
+        if text is not None:
+            return text(column, value)
+        v = None if is_missing(value) or value is pd.NA else value
+        if isinstance(v, float | int) and not isinstance(v, bool):
+            return f"{float(v):,.1f}"
+        return "—" if v is None else str(v)
+
+    columns = [{"label": index_label, "numeric": False}]
+    numeric = []
+    for column in frame.columns:
+        series = frame[column]
+        is_num = bool(pd.api.types.is_numeric_dtype(series)) and not pd.api.types.is_bool_dtype(
+            series
+        )
+        if not is_num:
+            values = [str(v) for v in series if not is_missing(v)]
+            is_num = bool(values) and all(_NUMBER.fullmatch(v) for v in values)
+        numeric.append(is_num)
+        columns.append({"label": label(str(column)), "numeric": is_num})
+    rows = []
+    for index, row in frame.iterrows():
+        cells = [{"text": str(index), "sort": str(index), "numeric": False}]
+        for column, is_num in zip(frame.columns, numeric, strict=True):
+            value = row[column]
+            shown = fmt(str(column), value)
+            sort = shown
+            if is_num:
+                n = (
+                    None
+                    if is_missing(value) or value is pd.NA
+                    else number(str(value).replace(",", "").replace("+", "").replace("−", "-"))
+                )
+                sort = "" if n is None else repr(n)
+            cells.append({"text": shown, "sort": sort, "numeric": is_num})
+        rows.append(cells)
+    return render("frame_table.html", columns=columns, rows=rows)
+
+
+_NUMBER = re.compile(r"[+\-−]?[\d,]*\.?\d+")
+
+
+def _corridor_destinations(table: pd.DataFrame, analysis: pd.DataFrame) -> dict[str, str]:
+    if "destination" not in analysis.columns:
+        return {}
+    out = {}
+    for rid in table.index:
+        if rid in analysis.index and not is_missing(analysis.loc[rid, "destination"]):
+            out[str(rid)] = str(analysis.loc[rid, "destination"])
+    return out
+
+
+def _scenario_section(table: pd.DataFrame, analysis: pd.DataFrame) -> Markup:
     parts = []
     if table.attrs.get("question"):
         parts.append(Markup("<p><em>{}</em></p>").format(table.attrs["question"]))
-    answers = table.attrs.get("answers") or []
+    answers = list(table.attrs.get("answers") or [])
+    shown = table.copy()
+    note = ""
+    ends = _corridor_destinations(shown, analysis)
+    if len(set(ends.values())) > 1 and "length_km" in shown.columns:
+        # corridors to different places are not alternatives: say so, and rank within each
+        names = _place_names(analysis.loc[list(ends)], None)
+        shown.insert(
+            0, "to", [names.get(ends.get(str(i), ""), ends.get(str(i), "—")) for i in shown.index]
+        )
+        shown = shown.sort_values("to", kind="stable")
+        answers = [a for a in answers if not str(a).startswith("Shortest")]
+        for to, group in shown.groupby("to", sort=False):
+            lengths = group["length_km"].astype("float64")
+            best = str(lengths.idxmin())
+            answers.append(f"Shortest to {to}: {best} ({float(lengths.min()):,.0f} km).")
+        note = (
+            "These corridors end in different places ("
+            + ", ".join(dict.fromkeys(shown["to"]))
+            + "): lengths compare only between corridors to the same place."
+        )
     if answers:
         items = Markup("").join(Markup("<li>{}</li>").format(a) for a in answers)
         parts.append(Markup("<ul>{}</ul>").format(items))
-    shown = table.copy()
-    for col in shown.columns:
-        if pd.api.types.is_float_dtype(shown[col]):
-            shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else f"{v:,.1f}")
-    parts.append(Markup(shown.to_html(escape=True, classes="scenario", border=0)))
-    if table.attrs.get("note"):
-        parts.append(Markup("<p class='note'>{}</p>").format(table.attrs["note"]))
+    index_label = "route" if shown.index.name in (None, "id") else str(shown.index.name)
+    parts.append(
+        frame_table(shown, index_label=index_label, label=column_label, text=_scenario_text)
+    )
+    for text in (note, table.attrs.get("note")):
+        if text:
+            parts.append(Markup("<p class='note'>{}</p>").format(text))
     return Markup("").join(parts)
+
+
+def _scenario_text(column: str, value: object) -> str:
+    return "—" if value is pd.NA else cell_text(column, value).replace("\\|", "|")
 
 
 def scenario_sections(analysis: pd.DataFrame) -> list[tuple[str, Markup]]:
@@ -420,7 +438,7 @@ def scenario_sections(analysis: pd.DataFrame) -> list[tuple[str, Markup]]:
     except Exception:  # a user's routes without the seed ids: no scenario section
         return []
     return [
-        (str(table.attrs.get("title", "Scenario")), _scenario_section(table))
+        (str(table.attrs.get("title", "Scenario")), _scenario_section(table, analysis))
         for table in tables.values()
         if not table.empty
     ]
@@ -473,6 +491,6 @@ def sensitivity_sections(analysis: pd.DataFrame) -> list[tuple[str, Markup]]:
             meta.get("name", key),
             meta.get("version", ""),
         )
-        body = intro + Markup(table.to_html(escape=True, classes="scenario", border=0))
+        body = intro + frame_table(table)
         out.append((f"Sensitivity to the boundary data: {meta.get('name', key)}", body))
     return out
