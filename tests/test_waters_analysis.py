@@ -448,6 +448,46 @@ def test_every_model_measures_the_same_zones(rid):
         assert land["km_by_zone"][code]["land_km"] == pytest.approx(km, rel=1e-9, abs=1e-6)
 
 
+@cache
+def territory(code: str, waters: str) -> shapely.Geometry:
+    """The state's territory under a model, from the parquet files: land (+ sea) (+ EEZ)."""
+    zones = {"land": ZONES[:1], "territorial": ZONES[:2], "eez": ZONES}[waters]
+    pieces = []
+    for name in zones:
+        frame = gpd.read_parquet(LAYERS[name])
+        pieces += list(frame.loc[frame["code"] == code].geometry.values)
+    return shapely.union_all(pieces)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("waters", ["territorial", "eez"])
+@pytest.mark.parametrize(
+    ("rid", "focus"),
+    [
+        ("pipeline-east-sea-subsea", "PRK"),
+        ("lng-vladivostok-samcheok", "PRK"),
+        ("pipeline-china-yellow-sea", "CHN"),
+        ("pipeline-china-yellow-sea", "PRK"),
+    ],
+)
+def test_exposure_is_measured_to_the_chosen_territory(rid, focus, waters):
+    """within_km and the nearest approach against local-AEQD distances to the territory."""
+    from _independent import distances_km, sample_route
+
+    s = sample_route(shapely.get_coordinates(route_geometries()[rid]).tolist())
+    geom = territory(focus, waters)
+    dist = distances_km(s, geom)
+    dist[shapely.contains_xy(geom, s.lon, s.lat)] = 0.0
+    ex = analysed(waters).loc[rid]["exposure"][focus]
+    inside = float(s.step_km[dist == 0.0].sum())
+    assert ex["inside_km"] == pytest.approx(inside, abs=tol(inside))
+    for d in BANDS:
+        ref = float(s.step_km[dist <= d].sum())
+        assert ex["within_km"][str(d)] == pytest.approx(ref, abs=tol(ref)), d
+    if dist.min() < 300:  # the reference looks 400 km around each block
+        assert ex["min_distance_km"] == pytest.approx(dist.min(), abs=0.1 + 0.005 * dist.min())
+
+
 def test_land_model_reproduces_the_figures_captured_before_the_zones():
     """waters="land": km_by_state, states and exposure as in tests/golden/compare.json."""
     golden = json.loads((GOLDEN / "compare.json").read_text(encoding="utf-8"))
