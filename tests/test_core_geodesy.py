@@ -112,3 +112,61 @@ def test_densify_flat_equals_the_all_pyproj_path(tolerance_m):
     np.testing.assert_allclose(fast.lon, slow.lon, rtol=0, atol=1e-12)
     np.testing.assert_allclose(fast.lat, slow.lat, rtol=0, atol=1e-12)
     np.testing.assert_allclose(fast.seg_m, slow.seg_m, rtol=1e-11, atol=2e-8)
+
+
+def _midpoint_gap_m(lon0, lat0, az, dist):
+    lon1, lat1, _ = GEOD.fwd(lon0, lat0, az, dist)
+    lon1 = lon0 + ((np.asarray(lon1) - lon0 + 180.0) % 360.0 - 180.0)
+    lat1 = np.asarray(lat1)
+    az1, _, d1 = GEOD.inv(lon0, lat0, lon1, lat1)
+    az1, d1 = np.asarray(az1), np.asarray(d1)
+    return lon1, lat1, az1, d1, geodesy._deviation_m(lon0, lat0, lon1, lat1, az1, d1)
+
+
+def test_piece_counts_from_the_midpoint_chord_are_those_of_the_geodesic_gap(monkeypatch):
+    # The midpoint gap measured as a chord (pyproj only near a change of count) must cut every
+    # segment into as many pieces as the geodesic gap does, for gaps from millimetres to
+    # hundreds of kilometres, and rarely need pyproj.
+    rng = np.random.default_rng(13)
+    n = 60_000
+    lon0 = rng.uniform(-180.0, 180.0, n)
+    lat0 = rng.uniform(-84.0, 84.0, n)
+    az0 = rng.uniform(-180.0, 180.0, n)
+    lon1, lat1, az, dist, gap = _midpoint_gap_m(
+        lon0, lat0, az0, np.exp(rng.uniform(np.log(500.0), np.log(3e6), n))
+    )
+    tol = geodesy.DENSIFY_TOLERANCE_M
+    want = geodesy._pieces_for_gap(gap, tol)
+    assert want.max() > 100
+    assert (want == 1).any()
+    calls = []
+
+    class CountingGeod:
+        def fwd(self, *a):
+            return GEOD.fwd(*a)
+
+        def inv(self, *a):
+            calls.append(len(a[0]))
+            return GEOD.inv(*a)
+
+    monkeypatch.setattr(geodesy, "GEOD", CountingGeod())
+    assert np.array_equal(geodesy._midpoint_pieces(lon0, lat0, lon1, lat1, az, dist, tol), want)
+    assert sum(calls) < n * 0.01
+    # Segments whose geodesic gap lies within 1e-7 m of a change of count (found by bisecting
+    # their length) go to pyproj and come out the same.
+    k = np.arange(2, 42)
+    target = tol * (k / 1.2) ** 2  # the gap at which the count steps from k to k + 1
+    lo = np.full(k.size, 1_000.0)
+    hi = np.full(k.size, 2e6)
+    sel = slice(0, k.size)
+    for _ in range(80):
+        mid = (lo + hi) / 2.0
+        below = _midpoint_gap_m(lon0[sel], lat0[sel], az0[sel], mid)[4] < target
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    lon2, lat2, az2, d2, gap2 = _midpoint_gap_m(lon0[sel], lat0[sel], az0[sel], hi)
+    on_edge = np.abs(gap2 - target) < 1e-7
+    assert on_edge.sum() >= 30  # (a few gaps do not grow steadily with the length)
+    calls.clear()
+    got = geodesy._midpoint_pieces(lon0[sel], lat0[sel], lon2, lat2, az2, d2, tol)
+    np.testing.assert_array_equal(got, geodesy._pieces_for_gap(gap2, tol))
+    assert sum(calls) >= on_edge.sum()
