@@ -212,6 +212,8 @@ def densify_flat(
         az = np.asarray(az_slow, dtype=float)
         seg_m[slow] = np.asarray(dist, dtype=float)
         n[slow] = _pieces(lon0, lat0, lon1, lat1, az, seg_m[slow], tolerance_m)
+    if slow.size == 0 or n.max() == 1:  # nothing to cut: the vertices as they are
+        return DensifiedFlat(ulon, ulat, upart, seg_m, upart[s], s)
     # Output vertices: each input vertex (in order), with the interior points of its segment
     # (if any) after it. Vertex i moves down by the interior points of the segments before it.
     extra = np.zeros(ulon.size, dtype=np.int64)
@@ -302,32 +304,50 @@ def _short_segments(
     chord2 = d * d
     d = np.diff(rho * np.sin(lam))
     chord2 += d * d
-    d = np.diff(big_n * sin_phi) * (1.0 - _E2)
+    d = np.diff(big_n * sin_phi)
+    d *= 1.0 - _E2
     chord2 += d * d
-    chord2 = chord2[s]
     # Normal curvature in the segment's direction, at its middle.
-    n_mid = (0.5 * (big_n[:-1] + big_n[1:]))[s]
-    m_mid = n_mid**3 * ((1.0 - _E2) / (_A * _A))  # meridional radius
-    north = m_mid * np.diff(phi)[s]
+    n_mid = big_n[:-1] + big_n[1:]
+    n_mid *= 0.5
+    m_mid = n_mid * n_mid
+    m_mid *= n_mid
+    m_mid *= (1.0 - _E2) / (_A * _A)  # meridional radius
+    north = np.diff(phi)
+    north *= m_mid
     north *= north
-    east = (0.5 * (rho[:-1] + rho[1:]))[s] * np.diff(lam)[s]
+    east = rho[:-1] + rho[1:]
+    east *= 0.5
+    east *= np.diff(lam)
     east *= east
     with np.errstate(invalid="ignore", divide="ignore"):
-        cos2 = north / (north + east)
-    curv = 1.0 / n_mid + cos2 * (1.0 / m_mid - 1.0 / n_mid)
-    q = curv * curv * chord2
+        east += north
+        cos2 = np.divide(north, east, out=east)
+    inv_n = 1.0 / n_mid
+    curv = 1.0 / m_mid
+    curv -= inv_n
+    curv *= cos2
+    curv += inv_n
+    q = curv * curv
+    q *= chord2
     chord = np.sqrt(chord2)
-    length = chord * (1.0 + q * (1.0 / 24.0) + q * q * (3.0 / 640.0))
+    length = q * (3.0 / 640.0)
+    length += 1.0 / 24.0
+    length *= q
+    length += 1.0
+    length *= chord
     tan_abs = np.abs(sin_phi) / cos_phi
-    tan_max = np.maximum(tan_abs[:-1], tan_abs[1:])[s]
-    bound = chord2 * tan_max * (_DEVIATION_FACTOR / (8.0 * _M_MIN)) + 1e-6
+    bound = np.maximum(tan_abs[:-1], tan_abs[1:])
+    bound *= chord2
+    bound *= _DEVIATION_FACTOR / (8.0 * _M_MIN)
+    bound += 1e-6
     abs_lat = np.abs(lat)
     # _pieces cuts a segment whose deviation is g into ceil(1.2 sqrt(g / tolerance)) pieces.
-    cleared = (
-        (chord <= _SHORT_M)
-        & (np.maximum(abs_lat[:-1], abs_lat[1:])[s] <= _CLEAR_MAX_LAT)
-        & (bound * 1.44 <= tolerance_m)
-    )
+    cleared = chord <= _SHORT_M
+    cleared &= np.maximum(abs_lat[:-1], abs_lat[1:]) <= _CLEAR_MAX_LAT
+    cleared &= bound * 1.44 <= tolerance_m
+    if s.size < length.size:
+        length, cleared = length[s], cleared[s]
     return np.asarray(length, dtype=float), np.asarray(cleared, dtype=bool)
 
 
