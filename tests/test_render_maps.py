@@ -11,6 +11,7 @@ import json
 import re
 
 import folium
+import pandas as pd
 import pytest
 from _render import FMT, ROUTES_GEOJSON, children, js_text, polylines, route_frame, run_cli
 
@@ -63,11 +64,69 @@ def test_one_route_layer_per_route_grouped_by_kind(hand_map, hand_scenario):
     assert routes[0].options["color"] != routes[1].options["color"]  # pipeline vs rail
 
 
-def test_dashed_unless_operating(hand_map, hand_scenario):
+def test_dashed_only_when_a_status_says_not_operating(hand_map, hand_scenario):
     status = dict(zip(hand_scenario.routes["id"], hand_scenario.routes["status"], strict=True))
+    assert any(pd.isna(v) for v in status.values())  # the fixture has a route without status
     for i, line in polylines(hand_map, "georoutes-route").items():
-        operating = status[hand_scenario.analysis.index[i]] == "operating"
-        assert (line.options.get("dashArray") is None) == operating
+        value = status[hand_scenario.analysis.index[i]]
+        solid = pd.isna(value) or value == "operating"  # a user's route without status: solid
+        assert (line.options.get("dashArray") is None) == solid
+
+
+def _routes_of(kinds, boxes):
+    import geopandas as gpd
+    import shapely
+
+    frame = gpd.GeoDataFrame(
+        {
+            "id": [f"r{i}" for i in range(len(kinds))],
+            "name": [f"route {i}" for i in range(len(kinds))],
+            "kind": kinds,
+        },
+        geometry=[shapely.LineString([(w, s), (e, n)]) for w, s, e, n in boxes],
+        crs="EPSG:4326",
+    )
+    return georoutes.read_routes(frame)
+
+
+def test_map_opens_on_the_region_of_most_routes(boundaries):
+    from georoutes.render._scene import build_scene
+
+    korea = [(126.0, 35.0, 129.0, 38.0), (127.0, 36.0, 130.0, 40.0), (125.0, 37.0, 128.0, 39.0)]
+    world = [(129.0, 35.0, 4.0, 52.0)]  # Busan - Rotterdam
+    routes = _routes_of(["rail"] * 4, korea + world)
+    analysis = georoutes.analyze(routes, boundaries="ne", focus=["KOR"], bands_km=[50])
+    scene = build_scene(analysis, routes, RenderOptions())
+    west, south, east, north = scene.view
+    assert (west, south, east, north) == pytest.approx((125.0, 35.0, 130.0, 40.0), abs=0.05)
+    assert scene.bounds[0] < 10.0  # the whole extent reaches Europe
+    html = map_html(route_map(analysis, routes, tiles=None))
+    assert re.search(r"fitBounds\(\s*\[\[35\.0\d*, 125\.0\d*\], \[40\.0\d*, 130\.0", html)
+    assert "all routes" in html  # a button to see them all
+    few = routes.iloc[[0, 3]]
+    scene = build_scene(analysis.loc[["r0", "r3"]], few, RenderOptions())
+    assert scene.view == scene.bounds  # fewer than four routes: all in view
+
+
+def test_routes_of_one_kind_have_distinct_colours_and_sea_is_not_shipping(boundaries):
+    kinds = ["pipeline"] * 5 + ["shipping", "sea"]
+    boxes = [(120.0 + i, 40.0, 121.0 + i, 41.0) for i in range(7)]
+    routes = _routes_of(kinds, boxes)
+    analysis = georoutes.analyze(routes, boundaries="ne", focus=["CHN"], bands_km=[10, 50, 100])
+    m = route_map(analysis, routes, tiles=None)
+    colours = [line.options["color"] for _, line in sorted(polylines(m, "georoutes-route").items())]
+    assert len(set(colours[:5])) == 5
+    assert colours[5] != colours[6]
+    assert colours[5][1:3] != colours[6][1:3]  # different hues, not two near-identical blues
+    html = map_html(m)
+    legend = html.split('class="georoutes-legend leaflet-control"')[1].split("</details>")[0]
+    for i in range(7):
+        assert f"route {i}</div>" in legend  # every route is named in the legend
+    bands = re.findall(r'class="georoutes-legend-band"><svg[^>]*><rect ([^>]*)/>', legend)
+    assert len(bands) == 3
+    assert len(set(bands)) == 3  # a distinct symbol per band
+    assert "<details" in legend  # collapsed until clicked
+    assert '"collapsed": true' in html  # and the layer control too
 
 
 def test_layers_and_controls_present(hand_html):

@@ -329,3 +329,18 @@ def test_builtin_catalog_report_is_under_5_mb(tmp_path):
     size = out.stat().st_size
     assert 100_000 < size < 5_000_000, size
     assert Path(out).read_text(encoding="utf-8").count("<tr data-route-id=") >= 1
+
+
+def test_answer_names_a_few_transit_states_and_counts_the_rest():
+    from georoutes.render._answer import TRANSIT_SHOWN, Family, answer_rows
+
+    states = ["CHN", "TWN", "IDN", "SGP", "IDN", "MYS", "LKA", "EGY", "ITA", "ESP", "FRA"]
+    analysis = pd.DataFrame(
+        {"name": ["lane"], "length_km": [20000.0], "transit_states": [states], "exposure": [{}]},
+        index=pd.Index(["lane"], name="id"),
+    )
+    (row,) = answer_rows(analysis, Family("kind:sea", "Sea", ["lane"]), [], {})
+    distinct = list(dict.fromkeys(states))
+    more = len(distinct) - TRANSIT_SHOWN
+    assert row["transit"] == ", ".join(distinct[:TRANSIT_SHOWN]) + f" +{more}"
+    assert row["transit_all"] == ", ".join(states)

@@ -34,6 +34,12 @@ def row_of(analysis: pd.DataFrame, route_id: str) -> pd.Series:
     return cast(pd.Series, analysis.loc[route_id])
 
 
+#: How many transit states a row of the answer table names (in order, each once); the rest are
+#: counted ("+12") and all listed on hover. A sea lane through territorial waters can
+#: have dozens.
+TRANSIT_SHOWN = 4
+
+
 @dataclass
 class Family:
     """Routes that are alternatives to each other: one kind, or one origin → destination."""
@@ -172,13 +178,18 @@ def answer_rows(
             cells += [km_cell(within.get(b)) for b in bands[code]]
             cells.append(km_cell(e.get("min_distance_km")))
         transit = [str(s) for s in as_list(row.get("transit_states"))]
+        distinct = list(dict.fromkeys(transit))
+        shown = ", ".join(distinct[:TRANSIT_SHOWN])
+        if len(distinct) > TRANSIT_SHOWN:
+            shown += f" +{len(distinct) - TRANSIT_SHOWN}"
         out.append(
             {
                 "id": str(rid),
                 "name": name,
                 "aliases": list(aliases.get(str(rid), ())),
                 "cells": cells,
-                "transit": ", ".join(transit),
+                "transit": shown,
+                "transit_all": ", ".join(transit),
             }
         )
     return out

@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 __all__ = [
     "KIND_COLOURS",
+    "KIND_PALETTES",
     "OFFSHORE_COLOUR",
     "STATE_COLOURS",
     "state_colour",
@@ -36,15 +37,47 @@ _TEMPLATES = Path(__file__).resolve().parent / "templates"
 # --------------------------------------------------------------------------------------------
 # Colours
 
-#: Line colour of each route kind (ColorBrewer Dark2); other kinds get the next free colour.
+#: Line colour of each route kind (the first of its :data:`KIND_PALETTES`); other kinds get the
+#: next free colour. "shipping" (blues) and "sea" (purples) are different hues.
 KIND_COLOURS: dict[str, str] = {
     "pipeline": "#d95f02",
     "rail": "#1b9e77",
     "railway": "#1b9e77",
     "shipping": "#1f78b4",
-    "sea": "#6baed6",
+    "sea": "#6a51a3",
     "road": "#7570b3",
 }
+#: Colours of the routes of one kind on a map: one hue family per kind, shades far enough apart
+#: to tell routes of a family apart (route i of a kind takes shade i, cycling).
+KIND_PALETTES: dict[str, tuple[str, ...]] = {
+    "pipeline": (
+        "#d95f02",
+        "#8c2d04",
+        "#f39c12",
+        "#c0392b",
+        "#a0522d",
+        "#e67e22",
+        "#6e2c00",
+        "#f5b041",
+    ),
+    "rail": (
+        "#1b9e77",
+        "#00441b",
+        "#52be80",
+        "#0e6655",
+        "#7dcea0",
+        "#196f3d",
+        "#45b39d",
+        "#0b5345",
+        "#a9cc3f",
+        "#117a65",
+        "#2ecc71",
+    ),
+    "shipping": ("#1f78b4", "#08306b", "#5dade2", "#2e4053", "#3498db", "#1a5276"),
+    "sea": ("#6a51a3", "#3f007d", "#9e9ac8", "#54278f", "#bcbddc"),
+    "road": ("#7570b3", "#4a4680", "#a5a1d6"),
+}
+KIND_PALETTES["railway"] = KIND_PALETTES["rail"]
 _MORE_KIND_COLOURS = ("#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666")
 #: Colour of route pieces that lie in no state's territory.
 OFFSHORE_COLOUR = "#9e9e9e"
@@ -147,6 +180,23 @@ def state_colours(analysis: pd.DataFrame) -> dict[str, str]:
     for km_by_state in analysis["km_by_state"]:
         codes.update(dict.fromkeys(str(code) for code in (km_by_state or {})))
     return {code: state_colour(code) for code in codes}
+
+
+def route_colours(kinds: Iterable[object]) -> list[str]:
+    """Return one colour per route: route i of a kind takes shade i of the kind's palette.
+
+    Kinds without a palette take their :func:`kind_colours` colour for every route.
+    """
+    base = kind_colours(list(kinds := list(kinds)))
+    seen: dict[str, int] = {}
+    out = []
+    for kind in kinds:
+        key = kind_key(kind)
+        palette = KIND_PALETTES.get(key.lower()) or (base[key],)
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        out.append(palette[n % len(palette)])
+    return out
 
 
 def kind_key(kind: object) -> str:

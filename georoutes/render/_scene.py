@@ -34,6 +34,7 @@ from georoutes.render._html import (
     is_missing,
     kind_colours,
     kind_key,
+    route_colours,
     state_colours,
 )
 
@@ -354,6 +355,40 @@ def _window(display_parts: Sequence[np.ndarray], *, pad_fraction: float = 0.25) 
     )
 
 
+def _extent(parts: Sequence[np.ndarray]) -> tuple[float, float, float, float] | None:
+    if not parts:
+        return None
+    xy = np.concatenate(parts)
+    (west, south), (east, north) = xy.min(axis=0), xy.max(axis=0)
+    return float(west), float(south), float(east), float(north)
+
+
+def opening_view(
+    routes_parts: Sequence[Sequence[np.ndarray]],
+) -> tuple[float, float, float, float] | None:
+    """Return where a map opens: the region of most routes, not the extent of the longest.
+
+    With four routes or more, the view is the union of the extents of the routes whose extent
+    (its larger side, degrees) is at most twice the median one: a catalog of regional lines and
+    a few intercontinental lanes opens on the region (north-east Asia for the built-in
+    catalog), and the long routes run off the edges (the map's "all routes" button shows
+    them). With fewer routes, every route is in view. None when there is nothing to draw.
+    """
+    extents = [e for e in (_extent(p) for p in routes_parts) if e is not None]
+    if not extents:
+        return None
+    if len(extents) >= 4:
+        sizes = [max(e[2] - e[0], e[3] - e[1]) for e in extents]
+        median = float(np.median(sizes))
+        extents = [e for e, size in zip(extents, sizes, strict=True) if size <= 2.0 * median]
+    return (
+        min(e[0] for e in extents),
+        min(e[1] for e in extents),
+        max(e[2] for e in extents),
+        max(e[3] for e in extents),
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # The scene: what both the web map and the static figure draw
 
@@ -367,7 +402,7 @@ class SceneRoute:
     name: str
     kind: str
     colour: str
-    operating: bool
+    dashed: bool  # a status is given and it is not "operating"; no status: drawn solid
     parts: list[np.ndarray]
     row: dict[str, Any]
 
@@ -379,6 +414,7 @@ class Scene:
     center_lon: float
     window: Window
     bounds: tuple[float, float, float, float]  # west, south, east, north of the routes
+    view: tuple[float, float, float, float]  # where the map opens (see opening_view)
     routes: list[SceneRoute]
     kind_colours: dict[str, str]
     state_colours: dict[str, str]
@@ -433,7 +469,8 @@ def _scene_routes(
     analysis: pd.DataFrame, routes: gpd.GeoDataFrame, colours: Mapping[str, str]
 ) -> tuple[float, list[SceneRoute]]:
     by_id = routes.set_index(routes["id"].astype(str)) if "id" in routes.columns else routes
-    kinds = kind_colours(analysis["kind"] if "kind" in analysis.columns else [])
+    kinds = list(analysis["kind"]) if "kind" in analysis.columns else [None] * len(analysis)
+    colours_of_routes = route_colours(kinds)
     geoms = []
     for route_id in analysis.index:
         if str(route_id) not in by_id.index:
@@ -453,8 +490,8 @@ def _scene_routes(
                 id=str(route_id),
                 name=ctx["name"],
                 kind=kind_key(ctx["kind"]),
-                colour=kinds[kind_key(ctx["kind"])],
-                operating=str(status).strip().lower() == "operating",
+                colour=colours_of_routes[i],
+                dashed=ctx["status"] is not None and ctx["status"].strip().lower() != "operating",
                 parts=_display_parts(geom, center, densify=True),
                 row=ctx,
             )
@@ -481,6 +518,7 @@ def build_scene(analysis: pd.DataFrame, routes: gpd.GeoDataFrame, options: Rende
         bounds = (float(west), float(south), float(east), float(north))
     else:
         bounds = (window.west, window.south, window.east, window.north)
+    view = opening_view([r.parts for r in scene_routes]) or bounds
 
     boundary_shapes = [(codes[i], g) for i, g in window.clip(layer.geometry.values)]
     focus_shapes = [
@@ -494,6 +532,7 @@ def build_scene(analysis: pd.DataFrame, routes: gpd.GeoDataFrame, options: Rende
         center_lon=center,
         window=window,
         bounds=bounds,
+        view=view,
         routes=scene_routes,
         kind_colours=kind_colours(r.kind for r in scene_routes),
         state_colours=colours,

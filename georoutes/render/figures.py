@@ -71,7 +71,7 @@ def _draw(ax: Axes, scene: Scene) -> None:
                 part[:, 1],
                 color=route.colour,
                 lw=2.0,
-                ls="-" if route.operating else (0, (5, 3)),
+                ls=(0, (5, 3)) if route.dashed else "-",
                 solid_capstyle="round",
                 zorder=3,
             )
@@ -114,7 +114,10 @@ def _legend(ax: Axes, scene: Scene) -> None:
     handles: list[Any] = [
         Line2D([], [], color=c, lw=2.5, label=mpl_text(k)) for k, c in scene.kind_colours.items()
     ]
-    handles.append(Line2D([], [], color="#555555", lw=2.0, ls=(0, (3, 2)), label="not operating"))
+    if any(route.dashed for route in scene.routes):
+        handles.append(
+            Line2D([], [], color="#555555", lw=2.0, ls=(0, (3, 2)), label="not operating")
+        )
     if scene.crossings:
         handles.append(
             Line2D([], [], ls="", marker="o", mfc="white", mec="#222222", label="border crossing")
@@ -147,9 +150,10 @@ def route_figure(
 ) -> Figure:
     """Return a static matplotlib figure with the same content as :func:`route_map`.
 
-    Countries, focus states and their bands, routes coloured by kind (dashed when not operating),
-    border crossings and places, on an equirectangular plot (axes in degrees) whose aspect is
-    true at the middle latitude. For papers and slides; save it with :func:`write_png`.
+    Countries, focus states and their bands, routes coloured by kind (dashed when their status
+    is not operating), border crossings and places, on an equirectangular plot (axes in
+    degrees) whose aspect is true at the middle latitude. For papers and slides; save it with
+    :func:`write_png`.
 
     Parameters
     ----------

@@ -69,11 +69,15 @@ class _Legend(MacroElement):
         """
         {% macro header(this, kwargs) %}
         <style>
-          .georoutes-legend { background: rgba(255,255,255,0.92); padding: 6px 9px;
-            font: 12px/1.5 system-ui, sans-serif; border-radius: 4px;
-            box-shadow: 0 1px 4px rgba(0,0,0,0.3); max-width: 260px; }
+          .georoutes-legend { background: rgba(255,255,255,0.92); padding: 4px 9px;
+            font: 12px/1.45 system-ui, sans-serif; border-radius: 4px;
+            box-shadow: 0 1px 4px rgba(0,0,0,0.3); max-width: 340px; }
           .georoutes-legend svg { vertical-align: middle; }
-          .georoutes-legend-title { font-weight: 600; margin-bottom: 2px; }
+          .georoutes-legend-title { font-weight: 600; cursor: pointer; }
+          .georoutes-legend-body { max-height: 60vh; overflow-y: auto; padding-right: 4px; }
+          .georoutes-legend-kind { font-weight: 600; margin-top: 4px; }
+          .georoutes-legend-route { white-space: nowrap; overflow: hidden;
+            text-overflow: ellipsis; }
           .georoutes-popup h4 { font-size: 14px; margin: 0 0 4px; }
           .georoutes-popup table { border-collapse: collapse; margin: 4px 0; font-size: 12px; }
           .georoutes-popup th, .georoutes-popup td { padding: 1px 6px 1px 0; text-align: left;
@@ -109,6 +113,95 @@ class _Legend(MacroElement):
         self._name = "GeoroutesLegend"
         self.markup = js_literal_safe(markup)  # branca renders our output again as a template
         self.sea = sea
+
+
+class _Hover(MacroElement):
+    """One tooltip for every route under the pointer, and a button that shows every route.
+
+    Overlapping routes (a corridor over the lines it is made of) no longer hide each other's
+    tooltips: the route tooltips folium bound are collected, and on each pointer move the
+    routes within a few pixels are listed, nearest first, with their colours. The button
+    (when the map opens on the region of most routes, see ``opening_view``) fits all routes.
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+          .georoutes-hover { max-width: 360px; white-space: normal; }
+          .georoutes-hover .georoutes-tip { padding: 2px 0 2px 8px; border-left: 4px solid; }
+          .georoutes-hover .georoutes-tip + .georoutes-tip { margin-top: 3px; }
+          .georoutes-all { font: 600 12px system-ui, sans-serif; background: #fff; padding: 4px 7px;
+            border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3); cursor: pointer; }
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var routes = [];
+            map.eachLayer(function (layer) {
+                var cls = (layer.options && layer.options.className) || "";
+                if (layer instanceof L.Polyline && /\\bgeoroutes-route\\b/.test(cls)
+                        && layer.getTooltip()) {
+                    layer.georoutesTip = layer.getTooltip().getContent();
+                    layer.unbindTooltip();
+                    routes.push(layer);
+                }
+            });
+            var tip = L.tooltip({sticky: true, direction: "top", offset: [0, -10],
+                                 className: "georoutes-hover", opacity: 0.95});
+            function under(point) {
+                var hits = [];
+                routes.forEach(function (layer) {
+                    if (!map.hasLayer(layer) || !layer._parts || !layer._parts.length) { return; }
+                    var q = layer.closestLayerPoint(point);
+                    if (q && q.distance <= 7) { hits.push([q.distance, layer]); }
+                });
+                hits.sort(function (a, b) { return a[0] - b[0]; });
+                return hits.map(function (h) { return h[1]; });
+            }
+            var last = null, queued = false;
+            function show() {
+                queued = false;
+                var hits = under(last.layerPoint);
+                if (!hits.length) { map.closeTooltip(tip); return; }
+                var html = hits.slice(0, 6).map(function (layer) {
+                    return '<div class="georoutes-tip" style="border-color:' + layer.options.color
+                        + '">' + layer.georoutesTip + "</div>";
+                }).join("");
+                if (hits.length > 6) { html += "<div>+ " + (hits.length - 6) + " more</div>"; }
+                tip.setContent(html).setLatLng(last.latlng);
+                if (!map.hasLayer(tip)) { map.openTooltip(tip); }
+            }
+            map.on("mousemove", function (e) {
+                last = e;
+                if (!queued) { queued = true; L.Util.requestAnimFrame(show); }
+            });
+            map.on("mouseout", function () { map.closeTooltip(tip); });
+            {% if this.all_button %}
+            var all = L.control({position: "topleft"});
+            all.onAdd = function () {
+                var el = L.DomUtil.create("div", "georoutes-all leaflet-bar");
+                el.title = "Zoom out to every route";
+                el.textContent = "all routes";
+                L.DomEvent.disableClickPropagation(el);
+                L.DomEvent.on(el, "click", function () {
+                    map.fitBounds({{ this.bounds|tojson }}, {padding: [20, 20]});
+                });
+                return el;
+            };
+            all.addTo(map);
+            {% endif %}
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: list[list[float]], *, all_button: bool) -> None:
+        super().__init__()
+        self._name = "GeoroutesHover"
+        self.bounds = bounds
+        self.all_button = all_button
 
 
 def _latlon(parts: Sequence[np.ndarray]) -> list[list[list[float]]]:
@@ -222,18 +315,36 @@ def _add_areas(m: folium.Map, scene: Scene, *, tiles: bool) -> None:
             [({"code": plain_property(code)}, geom)],
             {"color": FOCUS_COLOUR, "weight": 2, "fillColor": FOCUS_COLOUR, "fillOpacity": 0.15},
         ).add_to(m)
+    styles = band_styles(scene)
     for code, km, geom in sorted(scene.bands, key=lambda b: -b[1]):
+        style = styles[f"{km:g}"]
         _polygon_layer(
             f"{code}: within {km:g} km",
             [({"code": plain_property(code), "band_km": km}, geom)],
             {
                 "color": FOCUS_COLOUR,
-                "weight": 1.5,
-                "dashArray": "4 3",
+                "weight": style["weight"],
+                "dashArray": style["dash"],
                 "fillColor": FOCUS_COLOUR,
-                "fillOpacity": 0.06,
+                "fillOpacity": style["fill_opacity"],
             },
         ).add_to(m)
+
+
+#: How the distance bands are drawn, narrowest first (cycling): a solid, a dashed, a dotted and
+#: a dash-dot outline, fainter fills outwards; the legend shows the same symbol.
+BAND_STYLES: tuple[dict[str, Any], ...] = (
+    {"dash": None, "weight": 2.0, "fill_opacity": 0.10},
+    {"dash": "7 4", "weight": 1.6, "fill_opacity": 0.06},
+    {"dash": "1.5 4", "weight": 1.6, "fill_opacity": 0.035},
+    {"dash": "9 3 2 3", "weight": 1.2, "fill_opacity": 0.02},
+)
+
+
+def band_styles(scene: Scene) -> dict[str, dict[str, Any]]:
+    """Return the style of each band of the scene (keyed by its km as ``f"{km:g}"``)."""
+    kms = sorted({km for _, km, _ in scene.bands})
+    return {f"{km:g}": BAND_STYLES[i % len(BAND_STYLES)] for i, km in enumerate(kms)}
 
 
 def _add_pieces(m: folium.Map, scene: Scene) -> None:
@@ -279,7 +390,7 @@ def _add_routes(m: folium.Map, scene: Scene) -> None:
             color=route.colour,
             weight=4,
             opacity=0.9,
-            dash_array=None if route.operating else DASH,
+            dash_array=DASH if route.dashed else None,
             class_name=f"georoutes-route georoutes-route-{route.index}",
             tooltip=folium.Tooltip(tooltip, sticky=True),
             popup=folium.Popup(popup, max_width=460, lazy=True),
@@ -335,13 +446,18 @@ def _add_points(m: folium.Map, scene: Scene) -> None:
 
 
 def _add_controls(m: folium.Map, scene: Scene, *, tiles: bool, measure: bool) -> None:
+    styles = band_styles(scene)
+    families: dict[str, list[tuple[str, str, bool]]] = {}
+    for route in scene.routes:
+        families.setdefault(route.kind, []).append((route.name, route.colour, route.dashed))
     legend = render(
         "legend.html",
-        kinds=list(scene.kind_colours.items()),
+        families=list(families.items()),
+        dashed=any(route.dashed for route in scene.routes),
         crossings=bool(scene.crossings),
         places=bool(scene.places),
         focus=[(c, n) for c, n, _ in scene.focus],
-        bands=sorted({f"{km:g}" for _, km, _ in scene.bands}, key=float),
+        bands=[(km, styles[km]) for km in sorted(styles, key=float)],
         focus_colour=FOCUS_COLOUR,
     )
     m.add_child(_Legend(legend, sea=None if tiles else SEA_COLOUR))
@@ -354,7 +470,14 @@ def _add_controls(m: folium.Map, scene: Scene, *, tiles: bool, measure: bool) ->
             secondary_length_unit="miles",
             primary_area_unit="sqkilometers",
         ).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    west, south, east, north = scene.bounds
+    m.add_child(
+        _Hover(
+            [[round(south, 5), round(west, 5)], [round(north, 5), round(east, 5)]],
+            all_button=scene.view != scene.bounds,
+        )
+    )
 
 
 def route_map(
@@ -424,6 +547,7 @@ def route_map(
         location=[0.5 * (south + north), 0.5 * (west + east)],
         world_copy_jump=False,
         prefer_canvas=False,
+        zoom_snap=0.25,  # fit the opening view closely (whole zoom levels jump by 2x)
     )
     use_assets(m, assets)
     if tiles:
@@ -433,8 +557,10 @@ def route_map(
     _add_routes(m, scene)
     _add_points(m, scene)
     _add_controls(m, scene, tiles=bool(tiles), measure=assets == "cdn")
+    v_west, v_south, v_east, v_north = scene.view
     m.fit_bounds(
-        [[round(south, 5), round(west, 5)], [round(north, 5), round(east, 5)]], padding=(20, 20)
+        [[round(v_south, 5), round(v_west, 5)], [round(v_north, 5), round(v_east, 5)]],
+        padding=(20, 20),
     )
     return m
 

@@ -196,6 +196,9 @@ def test_map_initialises_with_one_layer_per_route(map_visit, hand_scenario):
     assert n_routes == len(hand_scenario.analysis)
     assert page.locator("path.georoutes-crossing").count() == 4
     assert page.locator("path.georoutes-place").count() == 0  # the places layer starts off
+    # the layer control is collapsed: out of the way until the pointer is on it
+    assert not page.locator(".leaflet-control-layers label", has_text="Places").is_visible()
+    page.locator(".leaflet-control-layers").hover()
     page.locator(".leaflet-control-layers label", has_text="Places").click()
     assert page.locator("path.georoutes-place").count() == 3
     assert page.locator(".leaflet-control-layers").count() == 1
@@ -204,6 +207,12 @@ def test_map_initialises_with_one_layer_per_route(map_visit, hand_scenario):
     # the measuring tool is on assets="cdn" pages only (the "tiles" page below).
     assert page.locator(".leaflet-control-measure").count() == 0
     assert page.locator(".georoutes-legend").is_visible()
+    # the legend is collapsed to its title until clicked, then names every route
+    legend = page.locator(".georoutes-legend")
+    assert legend.bounding_box()["height"] < 40
+    legend.locator("summary").click()
+    for name in hand_scenario.analysis["name"]:
+        assert name in legend.inner_text()
     map_visit.assert_clean()
 
 
@@ -247,8 +256,10 @@ def test_crossing_popup_opens_on_click(map_visit):
 def test_hostile_names_run_nothing(map_visit, hand_scenario):
     page = map_visit.page
     # open every popup and tooltip the map has, and show the pieces layer
+    page.locator(".leaflet-control-layers").hover()
     for layer in ("Route pieces by state", "Places"):
         page.locator(".leaflet-control-layers label", has_text=layer).click()
+    page.locator(".georoutes-legend summary").click()
     # popups are filled on their first click (lazy): click every layer that has one
     page.evaluate(f"""(() => {{ const m = {_LEAFLET_MAP};
         m.eachLayer(l => {{
@@ -268,7 +279,14 @@ def test_hostile_names_run_nothing(map_visit, hand_scenario):
     assert page.locator("svg[onload]").count() == 0
     assert page.evaluate("document.querySelectorAll('script').length") < 40
     assert "<b>bold kind</b> {{ 6*6 }}" in page.locator(".georoutes-legend").inner_text()
-    assert "<b>bold kind</b> {{ 6*6 }}" in page.locator(".leaflet-control-layers").inner_text()
+    # the collapsed layer control hides its list: its text content still holds the names
+    assert "<b>bold kind</b> {{ 6*6 }}" in page.locator(".leaflet-control-layers").text_content()
+    # the route tooltips are the hover list's: point at the ship route (a hostile name)
+    i = list(hand_scenario.analysis.index).index("ship")
+    page.mouse.move(2, 2)
+    point = page.locator(f"path.georoutes-route-{i}").evaluate(_POINT_ON_PATH)
+    page.mouse.move(point["x"], point["y"], steps=6)
+    page.locator(".georoutes-hover").wait_for(state="visible", timeout=5_000)
     tooltips = page.locator(".leaflet-tooltip").all_inner_texts()
     assert any(hand_scenario.hostile[1] in t for t in tooltips)
     map_visit.assert_clean()
@@ -307,7 +325,7 @@ def test_report_in_the_browser(browser, assets, pages, hand_scenario):
 
         # the table sorts on a click of its heading, both ways
         def lengths():
-            cells = page.locator("#comparison-table tbody tr td:nth-child(3)").all()
+            cells = page.locator("#comparison-table tbody tr td:nth-child(4)").all()
             return [float(c.get_attribute("data-sort")) for c in cells]
 
         page.locator("#comparison-table th", has_text="length km").click()
@@ -316,6 +334,19 @@ def test_report_in_the_browser(browser, assets, pages, hand_scenario):
         assert lengths() == sorted(hand_scenario.analysis["length_km"], reverse=True)
         names = page.locator("#comparison-table tbody tr td:first-child").all_inner_texts()
         assert sorted(names) == sorted(hand_scenario.analysis["name"])  # literally
+        # the answer table sorts inside each family; the family's heading row stays first
+        answer = page.locator("#answer-table")
+        nearest = answer.locator("th", has_text="nearest")
+        column = int(nearest.get_attribute("data-col"))
+        nearest.click()
+        nearest.click()  # descending
+        for body in answer.locator("tbody").all():
+            assert body.locator("tr").first.get_attribute("class") == "family"
+            cells = body.locator(f"tr[data-route-id] td:nth-child({column + 1})").all()
+            near = [float(c.get_attribute("data-sort")) for c in cells]
+            assert near == sorted(near, reverse=True)
+        answer_names = answer.locator("tbody tr td.name").all_inner_texts()
+        assert sorted(answer_names) == sorted(hand_scenario.analysis["name"])
         assert page.locator("svg.georoutes-chart g.bar").count() == len(hand_scenario.analysis)
         assert page.locator("#crossings-table tbody tr").count() == 4
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
