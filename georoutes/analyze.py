@@ -22,6 +22,7 @@ from .errors import GeorouteError
 from .exposure import route_exposure
 from .routes import RoutesInput, as_routes
 from .transit import route_runs, summarise_routes
+from .waters import SEA_KINDS, Zoned, resolve_waters, territory_runs, zone_summaries
 
 __all__ = [
     "COLUMNS",
@@ -42,6 +43,8 @@ COLUMNS = [
     "transit_states",
     "km_by_state",
     "offshore_km",
+    "km_by_zone",
+    "high_seas_km",
     "crossings",
     "slivers",
     "exposure",
@@ -61,6 +64,8 @@ class AnalysisInfo:
         The focus state codes whose exposure was measured.
     bands_km
         The distance bands, km.
+    waters
+        What a state's territory was: ``"land"``, ``"territorial"`` or ``"eez"``.
     sensitivity
         Per alternative layer key, what that layer is (as ``boundaries``).
     """
@@ -68,6 +73,7 @@ class AnalysisInfo:
     boundaries: Mapping[str, str]
     focus: tuple[str, ...]
     bands_km: tuple[float, ...]
+    waters: str = "land"
     sensitivity: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     _token: str = field(default="", repr=False, compare=False)
 
@@ -83,6 +89,15 @@ class AnalysisInfo:
                 "boundaries=... explicitly"
             )
         return load_boundaries(key)
+
+    def territory(self) -> gpd.GeoDataFrame:
+        """Return the states' territory as measured: the land layer, or land and waters.
+
+        One row per state (``code``, ``name``); under ``waters="territorial"`` or ``"eez"`` each
+        geometry is the state's land and sea zones as one MultiPolygon of parts side by side.
+        """
+        layer = _LAYERS.get(self._token + "-territory") if self._token else None
+        return layer if layer is not None else self.layer()
 
 
 _LAYERS: weakref.WeakValueDictionary[str, gpd.GeoDataFrame] = weakref.WeakValueDictionary()
@@ -131,6 +146,7 @@ def analysis_info(analysis: pd.DataFrame) -> AnalysisInfo:
         boundaries=dict(attrs["boundaries"]),
         focus=tuple(attrs["focus"]),
         bands_km=tuple(float(b) for b in attrs.get("bands_km", ())),
+        waters=str(attrs.get("waters", "land")),
         sensitivity=dict(attrs.get("sensitivity", {})),
         _token=str(attrs.get("_layer_token", "")),
     )
@@ -167,6 +183,9 @@ def analyze(
     min_piece_km: float = 0.5,
     sensitivity: Sequence[str | os.PathLike[str] | gpd.GeoDataFrame] = (),
     workers: int = 1,
+    waters: str | None = None,
+    waters_layer: gpd.GeoDataFrame | str | os.PathLike[str] | None = None,
+    code_column: str = "code",
 ) -> pd.DataFrame:
     """Return one row of metrics per route: length, states, km per state, crossings, exposure.
 
@@ -194,14 +213,29 @@ def analyze(
         Processes to share the routes between (POSIX only; forked, so the boundary index is
         built once). ``0`` means one per CPU. Batches under 500 routes always run in this
         process. Results do not depend on it.
+    waters
+        What a state's territory is (:mod:`georoutes.waters`): ``"land"``, ``"territorial"``
+        (land and the 12 nm territorial sea) or ``"eez"`` (also the 200 nm exclusive economic
+        zone, modelled unless ``waters_layer`` is given). ``km_by_state``, ``states``,
+        crossings and exposure are measured to that territory. Default: ``"territorial"``
+        with the shipped boundary layers (territory in law includes the territorial sea),
+        ``"land"`` with a user's layer; ``"eez"`` when ``waters_layer`` is given.
+        ``"land"`` gives exactly the figures of a land-only analysis.
+    waters_layer
+        A user's EEZ layer (a path or GeoDataFrame, e.g. Marine Regions' EEZs) used instead of
+        the modelled one; ``code_column`` names its column of state codes.
+    code_column
+        The column of ``waters_layer`` holding state codes.
 
     Returns
     -------
     pandas.DataFrame
         Index: route ``id``. Columns: ``name``, ``kind``, ``length_km``, ``states``,
-        ``transit_states``, ``km_by_state``, ``offshore_km``, ``crossings``, ``slivers``,
-        ``exposure`` (see DESIGN.md). ``attrs`` holds ``boundaries``, ``focus`` and
-        ``bands_km``.
+        ``transit_states``, ``km_by_state``, ``offshore_km``, ``km_by_zone`` (per state
+        ``land_km``, ``territorial_km``, ``eez_km``; only ``land_km`` under ``waters="land"``),
+        ``high_seas_km`` (km in no state's land or waters; NaN under ``"land"``), ``crossings``
+        (each with ``via``: ``land``, ``maritime``, ``landfall`` or ``sea``), ``slivers``,
+        ``exposure`` (see docs/design.md). Read what produced it with :func:`analysis_info`.
 
     Examples
     --------
@@ -216,14 +250,19 @@ def analyze(
     True
     """
     gdf, layer = _prepare(routes, boundaries)
-    focus_codes = check_codes(list(focus), layer, source="focus")
+    zoned, mode, user_waters = resolve_waters(layer, waters, waters_layer, code_column)
+    measured = zoned.territory if zoned is not None else layer
+    focus_codes = check_codes(list(focus), measured, source="focus")
     bands = _bands(bands_km)
     if not (isinstance(min_piece_km, (int, float)) and min_piece_km >= 0):
         raise GeorouteError(f"min_piece_km: {min_piece_km!r} must be a number >= 0")
     if not isinstance(workers, int) or isinstance(workers, bool) or workers < 0:
         raise GeorouteError(f"workers: {workers!r} must be a whole number >= 0")
-    boundary_index(layer)  # built here, so forked workers share it
-    job = (gdf, layer, focus_codes, bands, float(min_piece_km))
+    # Indexes built here, so forked workers share them.
+    boundary_index(measured)
+    if zoned is not None:
+        boundary_index(zoned.zones)
+    job = (gdf, layer, focus_codes, bands, float(min_piece_km), zoned)
     n_proc = _processes(workers, len(gdf))
     if n_proc > 1:
         bounds = np.linspace(0, len(gdf), n_proc + 1).astype(int)
@@ -259,12 +298,17 @@ def analyze(
         )
     if "km_posts" in gdf and gdf["calibrated"].astype(bool).any():
         _add_track_km(frame, gdf, pieces)
+    token = _remember_layer(layer)
+    _LAYERS[token + "-territory"] = measured
     frame.attrs = {
         "boundaries": _layer_meta(layer),
         "focus": focus_codes,
         "bands_km": [_num(b) for b in bands],
-        "_layer_token": _remember_layer(layer),
+        "waters": mode,
+        "_layer_token": token,
     }
+    if zoned is not None:
+        frame.attrs["waters_layers"] = {k: dict(v) for k, v in zoned.sources.items()}
     if sensitivity:
         alts = {}
         for alt in sensitivity:
@@ -281,6 +325,8 @@ def analyze(
                 bands_km=bands,
                 min_piece_km=min_piece_km,
                 workers=workers,
+                waters=mode,
+                waters_layer=user_waters,
             )
             alts[key] = (other, _layer_meta(alt_layer))
         deltas: list[Any] = [
@@ -426,6 +472,7 @@ def _analyze_rows(
     focus_codes: list[str],
     bands: tuple[float, ...],
     min_piece_km: float,
+    zoned: Zoned | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Return the per-route summaries and exposures of ``gdf`` (one process).
 
@@ -436,17 +483,31 @@ def _analyze_rows(
     expo: list[dict[str, Any]] = []
     for lo in range(0, len(gdf), _BATCH_ROUTES):
         batch = gdf.iloc[lo : lo + _BATCH_ROUTES]
-        runs = route_runs(batch, layer)
-        expo.extend(route_exposure(runs, boundary_index(layer), focus_codes, bands))
         networks = (batch["topology"] == "network").tolist() if "topology" in batch else None
-        summaries.extend(summarise_routes(runs, min_piece_km=min_piece_km, networks=networks))
+        if zoned is None:
+            runs = route_runs(batch, layer)
+            expo.extend(route_exposure(runs, boundary_index(layer), focus_codes, bands))
+            done = summarise_routes(runs, min_piece_km=min_piece_km, networks=networks)
+            for summary in done:
+                summary["km_by_zone"] = {
+                    code: {"land_km": km} for code, km in summary["km_by_state"].items()
+                }
+                summary["high_seas_km"] = math.nan
+        else:
+            zruns = route_runs(batch, zoned.zones)
+            runs = territory_runs(zruns, zoned)
+            expo.extend(route_exposure(runs, boundary_index(zoned.territory), focus_codes, bands))
+            done = summarise_routes(runs, min_piece_km=min_piece_km, networks=networks)
+            kinds = batch["kind"].astype(str).str.strip().str.lower()
+            zone_summaries(zruns, zoned, done, kinds.isin(SEA_KINDS).to_numpy())
+        summaries.extend(done)
     return summaries, expo
 
 
 def _analyze_block(block: tuple[int, int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    gdf, layer, focus_codes, bands, min_piece_km = _JOB[-1]
+    gdf, layer, focus_codes, bands, min_piece_km, zoned = _JOB[-1]
     lo, hi = block
-    return _analyze_rows(gdf.iloc[lo:hi], layer, focus_codes, bands, min_piece_km)
+    return _analyze_rows(gdf.iloc[lo:hi], layer, focus_codes, bands, min_piece_km, zoned)
 
 
 def _layer_meta(layer: gpd.GeoDataFrame) -> dict[str, str]:

@@ -281,6 +281,13 @@ def _ragged_arange(counts: IntArray) -> IntArray:
     return np.arange(total, dtype=np.int64) - np.repeat(starts, counts)
 
 
+#: A stretch of no state between two states' land no longer than this is a river left out of
+#: the land polygons (or a strait bridged on land): the crossing over it is a land crossing.
+#: The Tumen at the Friendship Bridge is a few hundred metres wide; the narrowest sea crossing
+#: between two states in the catalog (the Korea Strait) is 50 km.
+RIVER_KM = 3.0
+
+
 @dataclass
 class RouteRuns:
     """Maximal stretches of each route inside one state (``state`` -1 = offshore).
@@ -499,7 +506,7 @@ def _summarise_route(
         {
             "from": prev.state,
             "to": nxt.state,
-            "via": "sea" if nxt.start_km - prev.stop_km > _GAP_EPS_KM else "land",
+            "via": "sea" if nxt.start_km - prev.stop_km > RIVER_KM else "land",
             "lon": math.nan,
             "lat": math.nan,
             "km": nxt.start_km,
@@ -573,40 +580,73 @@ def transits(
     *,
     boundaries: gpd.GeoDataFrame | None = None,
     min_piece_km: float = 0.5,
+    waters: str | None = None,
+    waters_layer: Any = None,
+    code_column: str = "code",
 ) -> gpd.GeoDataFrame:
-    """Return one row per piece of each route inside one state (or offshore).
+    """Return one row per piece of each route inside one state's zone (or in no state's).
 
-    Columns: ``route_id``, ``seq`` (0-based along the route), ``state`` (code, or None offshore),
-    ``from_km``, ``to_km``, ``length_km`` (geodesic km) and ``geometry`` (lon/lat lines, split at
-    ±180°). Pieces are exact (no sliver is absorbed); ``min_piece_km`` is accepted for symmetry
-    with :func:`georoutes.analyze` and flags pieces shorter than it in the ``short`` column.
+    Columns: ``route_id``, ``seq`` (0-based along the route), ``state`` (code, or None where no
+    state's territory is), ``zone`` (``"land"``, ``"territorial"``, ``"eez"``, or None),
+    ``from_km``, ``to_km``, ``length_km`` (geodesic km) and ``geometry`` (lon/lat lines, split
+    at ±180°). ``waters`` as in :func:`georoutes.analyze`: under ``"land"`` every piece is
+    land or None; otherwise every zone is a piece of its own, whatever counts as territory.
+    Pieces are exact (no sliver is absorbed); ``min_piece_km`` flags pieces shorter than it
+    in the ``short`` column.
     """
+    from .waters import ZONES, resolve_waters, run_zones
+
     routes, boundaries = _routes_and_layer(routes, boundaries)
-    runs = route_runs(routes, boundaries)
+    zoned, _, _ = resolve_waters(boundaries, waters, waters_layer, code_column)
+    if zoned is None:
+        runs = route_runs(routes, boundaries)
+        zone_of = np.where(runs.state >= 0, 0, -1)
+        codes = runs.codes
+        state_of = runs.state
+    else:
+        runs = route_runs(routes, zoned.zones)
+        kinds = routes["kind"].astype(str).str.strip().str.lower()
+        zone_of = run_zones(runs, zoned, kinds.isin(_sea_kinds()).to_numpy())
+        codes = np.asarray(zoned.territory["code"].astype(str).values)
+        state_of = np.where(runs.state >= 0, zoned.state_row[np.maximum(runs.state, 0)], -1)
     rows: list[dict[str, Any]] = []
+    lo = np.searchsorted(runs.route, np.arange(len(runs.seg.ids)), side="left")
+    hi = np.searchsorted(runs.route, np.arange(len(runs.seg.ids)), side="right")
     for r, rid in enumerate(runs.seg.ids):
         base = runs.seg.offset_m[r]
-        for seq, run in enumerate(_merged_runs(runs, r)):
-            a = base + run.start_km * 1000.0
-            b = base + run.stop_km * 1000.0
+        pieces: list[list[Any]] = []  # [state, zone, from m, to m]
+        for i in range(int(lo[r]), int(hi[r])):
+            key = (int(state_of[i]), int(zone_of[i]))
+            if pieces and tuple(pieces[-1][:2]) == key:
+                pieces[-1][3] = runs.stop_m[i]
+            else:
+                pieces.append([key[0], key[1], runs.start_m[i], runs.stop_m[i]])
+        for seq, (st, zn, a, b) in enumerate(pieces):
+            km = (b - a) / 1000.0
             rows.append(
                 {
                     "route_id": rid,
                     "seq": seq,
-                    "state": run.state,
-                    "from_km": run.start_km,
-                    "to_km": run.stop_km,
-                    "length_km": run.km,
-                    "short": run.km < min_piece_km,
+                    "state": None if st < 0 else str(codes[st]),
+                    "zone": None if zn < 0 else ZONES[zn],
+                    "from_km": (a - base) / 1000.0,
+                    "to_km": (b - base) / 1000.0,
+                    "length_km": km,
+                    "short": km < min_piece_km,
                     "geometry": _piece_geometry(runs.seg, a, b),
                 }
             )
-    return gpd.GeoDataFrame(
-        rows,
-        columns=["route_id", "seq", "state", "from_km", "to_km", "length_km", "short", "geometry"],
-        geometry="geometry",
-        crs="EPSG:4326",
-    )
+    columns = ["route_id", "seq", "state", "zone", "from_km", "to_km", "length_km", "short"]
+    frame = pd.DataFrame(rows, columns=[*columns, "geometry"])
+    frame["state"] = frame["state"].astype(object).where(frame["state"].notna(), None)
+    frame["zone"] = frame["zone"].astype(object).where(frame["zone"].notna(), None)
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
+
+
+def _sea_kinds() -> frozenset[str]:
+    from .waters import SEA_KINDS
+
+    return SEA_KINDS
 
 
 def crossings(
@@ -614,19 +654,33 @@ def crossings(
     *,
     boundaries: gpd.GeoDataFrame | None = None,
     min_piece_km: float = 0.5,
+    waters: str | None = None,
+    waters_layer: Any = None,
+    code_column: str = "code",
 ) -> gpd.GeoDataFrame:
     """Return the border crossings of every route as points.
 
-    Columns: ``route_id``, ``seq``, ``from``, ``to``, ``via`` ("land" or "sea"), ``km`` (along
-    the route from its start), ``lon``, ``lat`` and ``geometry``. Slivers shorter than
-    ``min_piece_km`` are absorbed first, as in :func:`georoutes.analyze`.
+    Columns: ``route_id``, ``seq``, ``from``, ``to``, ``via`` (``"land"``, ``"maritime"``,
+    ``"landfall"`` or ``"sea"``), ``km`` (along the route from its start), ``lon``, ``lat``
+    and ``geometry``; the same crossings as :func:`georoutes.analyze` with the same
+    ``waters``. Slivers shorter than ``min_piece_km`` are absorbed first.
     """
+    from .waters import resolve_waters, territory_runs, zone_summaries
+
     routes, boundaries = _routes_and_layer(routes, boundaries)
-    runs = route_runs(routes, boundaries)
+    zoned, _, _ = resolve_waters(boundaries, waters, waters_layer, code_column)
+    networks = (routes["topology"] == "network").tolist() if "topology" in routes else None
+    if zoned is None:
+        runs = route_runs(routes, boundaries)
+        summaries = summarise_routes(runs, min_piece_km=min_piece_km, networks=networks)
+    else:
+        zruns = route_runs(routes, zoned.zones)
+        runs = territory_runs(zruns, zoned)
+        summaries = summarise_routes(runs, min_piece_km=min_piece_km, networks=networks)
+        kinds = routes["kind"].astype(str).str.strip().str.lower()
+        zone_summaries(zruns, zoned, summaries, kinds.isin(_sea_kinds()).to_numpy())
     rows: list[dict[str, Any]] = []
-    for rid, summary in zip(
-        runs.seg.ids, summarise_routes(runs, min_piece_km=min_piece_km), strict=True
-    ):
+    for rid, summary in zip(runs.seg.ids, summaries, strict=True):
         for seq, x in enumerate(summary["crossings"]):
             rows.append({"route_id": rid, "seq": seq, **x})
     frame = pd.DataFrame(rows, columns=["route_id", "seq", "from", "to", "via", "km", "lon", "lat"])

@@ -47,6 +47,7 @@ __all__ = [
     "parse_bands",
     "routes_argument",
     "tariff_for",
+    "waters_kwargs",
     "workers_option",
 ]
 
@@ -177,7 +178,11 @@ def bands_option(f: F) -> F:
 
 
 def boundaries_options(f: F) -> F:
-    """Add ``--boundaries`` and ``--code-column``."""
+    """Add ``--boundaries``, ``--code-column`` and the waters options.
+
+    ``--waters``, ``--waters-layer`` and ``--waters-code-column`` are kept in the click
+    context and read by :func:`waters_kwargs`.
+    """
     return _apply(
         f,
         [
@@ -192,8 +197,43 @@ def boundaries_options(f: F) -> F:
                 show_default=True,
                 help="State code column of a --boundaries file.",
             ),
+            click.option(
+                "--waters",
+                type=click.Choice(["land", "territorial", "eez"], case_sensitive=False),
+                default=None,
+                expose_value=False,
+                callback=_remember,
+                help="What a state's territory is: land; land + 12 nm territorial sea (the "
+                "default with shipped layers); + 200 nm EEZ (modelled unless --waters-layer).",
+            ),
+            click.option(
+                "--waters-layer",
+                type=PATH,
+                default=None,
+                expose_value=False,
+                callback=_remember,
+                help="Your own EEZ layer (e.g. Marine Regions) instead of the modelled one.",
+            ),
+            click.option(
+                "--waters-code-column",
+                default="code",
+                show_default=True,
+                expose_value=False,
+                callback=_remember,
+                help="State code column of the --waters-layer file.",
+            ),
         ],
     )
+
+
+def waters_kwargs() -> dict[str, Any]:
+    """Return ``waters``, ``waters_layer`` and ``code_column`` as given on the command line."""
+    meta = click.get_current_context().meta
+    return {
+        "waters": meta.get("georoutes.waters"),
+        "waters_layer": meta.get("georoutes.waters_layer"),
+        "code_column": meta.get("georoutes.waters_code_column") or "code",
+    }
 
 
 def min_piece_option(f: F) -> F:

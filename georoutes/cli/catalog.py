@@ -15,7 +15,7 @@ from rich.text import Text
 from ..analyze import analyze
 from ..boundaries import load_boundaries
 from ..catalog import builtin_routes, drawn_vs_published_pct, published_length_km
-from ._options import boundaries_options, out_option
+from ._options import boundaries_options, out_option, waters_kwargs
 from ._output import emit, render, status, terminal_width
 
 __all__ = ["catalog_command"]
@@ -116,7 +116,7 @@ def catalog_command(boundaries: str | None, code_column: str, fmt: str, out: Pat
     layer = load_boundaries(boundaries, code_column=code_column)
     frame = builtin_routes()
     with status(f"measuring {len(frame):,} catalog route(s)"):
-        analysis = analyze(frame, boundaries=layer, focus=())
+        analysis = analyze(frame, boundaries=layer, focus=(), **waters_kwargs())
     records = _records(frame, analysis)
     if fmt == "json":
         emit(json.dumps({"routes": records}, indent=2, ensure_ascii=False) + "\n", out)

@@ -14,7 +14,7 @@ from rich.text import Text
 from ..analyze import analyze, to_records
 from ..boundaries import load_boundaries
 from ..compare import comparison
-from ._options import analysis_options, load_routes, out_option, tariff_for
+from ._options import analysis_options, load_routes, out_option, tariff_for, waters_kwargs
 from ._output import emit, render, status
 
 __all__ = ["analysis_json", "analysis_table", "compare_command"]
@@ -168,6 +168,7 @@ def compare_command(
             min_piece_km=min_piece_km,
             sensitivity=sensitivity,
             workers=workers,
+            **waters_kwargs(),
         )
     nested, flat = comparison(
         analysis,

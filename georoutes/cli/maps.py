@@ -32,7 +32,7 @@ from ..render import (
 )
 from ..render._assets import Assets
 from ..transit import transits
-from ._options import analysis_options, load_routes, tariff_for
+from ._options import analysis_options, load_routes, tariff_for, waters_kwargs
 from ._output import status
 
 __all__ = ["map_command", "report_command"]
@@ -99,8 +99,9 @@ def _analyse(
             min_piece_km=min_piece_km,
             sensitivity=tuple(sensitivity),
             workers=workers,
+            **waters_kwargs(),
         )
-        pieces = transits(frame, boundaries=layer, min_piece_km=min_piece_km)
+        pieces = transits(frame, boundaries=layer, min_piece_km=min_piece_km, **waters_kwargs())
     if volume_bcm is not None:
         with_fees, _ = comparison(
             analysis,

@@ -21,6 +21,7 @@ from ._options import (
     only_option,
     out_option,
     routes_argument,
+    waters_kwargs,
 )
 from ._output import FRAME_FORMATS, frame_format, status, write_frame
 
@@ -69,14 +70,14 @@ def pieces_command(
 ) -> None:
     """Write each route's pieces inside one state (or offshore), one line feature per piece.
 
-    Columns: route_id, seq, state, from_km, to_km, length_km, short. With no ROUTES, the
-    built-in catalog.
+    Columns: route_id, seq, state, zone, from_km, to_km, length_km, short. With no ROUTES,
+    the built-in catalog.
     """
     fmt = frame_format(fmt, out)
     layer = load_boundaries(boundaries, code_column=code_column)
     frame = load_routes(routes, only)
     with status(f"cutting {len(frame):,} route(s) by state"):
-        table = transits(frame, boundaries=layer, min_piece_km=min_piece_km)
+        table = transits(frame, boundaries=layer, min_piece_km=min_piece_km, **waters_kwargs())
     write_frame(table, out, fmt, layer="pieces")
 
 
@@ -93,12 +94,12 @@ def crossings_command(
 ) -> None:
     """Write each route's border crossings, one point feature per crossing.
 
-    Columns: route_id, seq, from, to, via (land or sea), km (along the route), lon, lat. With
-    no ROUTES, the built-in catalog.
+    Columns: route_id, seq, from, to, via (land, maritime, landfall or sea), km (along the
+    route), lon, lat. With no ROUTES, the built-in catalog.
     """
     fmt = frame_format(fmt, out)
     layer = load_boundaries(boundaries, code_column=code_column)
     frame = load_routes(routes, only)
     with status(f"finding the crossings of {len(frame):,} route(s)"):
-        table = crossings(frame, boundaries=layer, min_piece_km=min_piece_km)
+        table = crossings(frame, boundaries=layer, min_piece_km=min_piece_km, **waters_kwargs())
     write_frame(table, out, fmt, layer="crossings")
