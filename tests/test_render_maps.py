@@ -471,3 +471,20 @@ def test_command_error_on_a_missing_routes_file(tmp_path):
     assert result.output.startswith("error: ")
     assert "nope.geojson" in result.output
     assert not (tmp_path / "m.html").exists()
+
+
+def test_focus_borders_are_drawn_at_the_opening_views_precision(boundaries):
+    import shapely
+
+    from georoutes.render._scene import build_scene, focus_tolerance_deg
+
+    korea = [(124.0, 39.0, 126.0, 41.0), (129.0, 42.0, 131.0, 43.0), (126.0, 37.0, 128.0, 39.0)]
+    routes = _routes_of(["rail"] * 4, [*korea, (129.0, 35.0, 4.0, 52.0)])  # + Busan - Rotterdam
+    analysis = georoutes.analyze(routes, boundaries="ne", focus=["CHN"], bands_km=[10])
+    scene = build_scene(analysis, routes, RenderOptions())
+    assert focus_tolerance_deg(scene.view) < scene.window.tolerance_deg / 5
+    (china,) = [g for code, g in scene.boundaries if code == "CHN"]
+    ((_, _, focus),) = scene.focus
+    # the same state, drawn finer where the figures are sensitive (the Yalu, the Tumen)
+    assert shapely.get_num_coordinates(focus) > 3 * shapely.get_num_coordinates(china)
+    assert shapely.area(shapely.symmetric_difference(focus, china)) < 0.01 * shapely.area(china)

@@ -277,10 +277,13 @@ class Window:
     south: float
     east: float
     north: float
+    detail_deg: float | None = None  # a finer tolerance than the window's own (focus states)
 
     @property
     def tolerance_deg(self) -> float:
         """Display simplification tolerance: about 1/1500 of the window's larger side."""
+        if self.detail_deg is not None:
+            return self.detail_deg
         return max(0.005, max(self.east - self.west, self.north - self.south) / 1500.0)
 
     def clip(self, geoms: Sequence[object]) -> list[tuple[int, object]]:
@@ -353,6 +356,12 @@ def _window(display_parts: Sequence[np.ndarray], *, pad_fraction: float = 0.25) 
         float(east + pad),
         float(min(85.0, north + pad)),
     )
+
+
+def focus_tolerance_deg(view: tuple[float, float, float, float]) -> float:
+    """Return the simplification tolerance of focus-state borders: 1/3000 of the opening view."""
+    west, south, east, north = view
+    return max(0.002, max(east - west, north - south) / 3000.0)
 
 
 def _extent(parts: Sequence[np.ndarray]) -> tuple[float, float, float, float] | None:
@@ -521,11 +530,13 @@ def build_scene(analysis: pd.DataFrame, routes: gpd.GeoDataFrame, options: Rende
     view = opening_view([r.parts for r in scene_routes]) or bounds
 
     boundary_shapes = [(codes[i], g) for i, g in window.clip(layer.geometry.values)]
+    # The focus states' borders are where the figures are sensitive (the Tumen, the Yalu): they
+    # are drawn at the precision of the opening view, not of the whole extent.
+    detail = replace(window, detail_deg=focus_tolerance_deg(view))
+    focus_rows = [i for i, c in enumerate(codes) if c in set(focus)]
+    focus_geoms = detail.clip(layer.geometry.values[focus_rows]) if focus_rows else []
     focus_shapes = [
-        (code, state_names.get(code, ""), g)
-        for code in focus
-        for c, g in boundary_shapes
-        if c == code
+        (codes[focus_rows[k]], state_names.get(codes[focus_rows[k]], ""), g) for k, g in focus_geoms
     ]
     names = {r.id: r.name for r in scene_routes}
     return Scene(
@@ -539,7 +550,7 @@ def build_scene(analysis: pd.DataFrame, routes: gpd.GeoDataFrame, options: Rende
         state_names=state_names,
         boundaries=boundary_shapes,
         focus=focus_shapes,
-        bands=_band_shapes(layer, focus, bands(options.bands_km, analysis), window),
+        bands=_band_shapes(layer, focus, bands(options.bands_km, analysis), detail),
         pieces=_pieces(options.transits, names, center),
         crossings=_crossings(options.crossings, analysis, names, state_names, center),
         places=_places(options.places, center),
