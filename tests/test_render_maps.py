@@ -442,6 +442,22 @@ def test_map_command_writes_map_and_png(routes_file, tmp_path):
     assert "RUS → USA" in html
 
 
+def test_map_command_draws_a_repeated_line_once(tmp_path):
+    import copy
+
+    data = copy.deepcopy(ROUTES_GEOJSON)
+    twin = copy.deepcopy(data["features"][0])
+    twin["properties"]["id"] = "tkr-again"
+    data["features"].append(twin)
+    path = tmp_path / "twice.geojson"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    out = tmp_path / "routes.html"
+    result = run_cli("map", str(path), "--bands", "50", "--out", str(out), "--tiles", "none")
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert html.count('"className": "georoutes-route georoutes-route-') == 2  # not 3
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

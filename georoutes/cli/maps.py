@@ -19,7 +19,7 @@ from ..analyze import analyze
 from ..boundaries import load_boundaries
 from ..catalog import places as catalog_places
 from ..catalog import seed_facts
-from ..compare import comparison
+from ..compare import comparison, distinct
 from ..render import (
     Source,
     build_report,
@@ -205,6 +205,8 @@ def map_command(
         tariff=tariff,
     )
     data.pop("sources")
+    # each physical route drawn once (a one-leg corridor is its route; see compare.duplicates)
+    data["analysis"], _ = distinct(data["analysis"], data["routes"])
     with status("drawing the map"):
         html = map_html(route_map(**data, tiles=_tiles(tiles), assets=_assets())).encode("utf-8")
         figure = None
