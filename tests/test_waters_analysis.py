@@ -61,8 +61,8 @@ GEOD = Geod(ellps="WGS84")
 STEP_M = 100.0
 FOCUS = ("CHN", "PRK")
 BANDS = (10, 50, 100)
-SEA_KINDS = ("pipeline", "shipping", "sea")  # pipelines, LNG and sea lanes, sea corridors
-# georoutes.waters.SEA_KINDS and transit.RIVER_KM, as documented (written out, not imported).
+CATALOG_KINDS = ("pipeline", "shipping", "sea")  # pipelines, LNG and sea lanes, sea corridors
+# georoutes.waters.CATALOG_KINDS and transit.RIVER_KM, as documented (written out, not imported).
 SEA_ROUTE_KINDS = {"sea", "shipping", "lng", "ship", "ferry", "maritime", "tanker"}
 RIVER_KM = 3.0
 
@@ -154,7 +154,7 @@ def classify(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def corrected(zone: np.ndarray, code: np.ndarray, km, part, sea_route: bool) -> np.ndarray:
     """The zones after the two corrections georoutes.waters documents (run_zones), redone here.
 
-    On a sea route (kind in georoutes.waters.SEA_KINDS) land is territorial sea: the drawn lane
+    On a sea route (kind in georoutes.waters.CATALOG_KINDS) land is territorial sea: the drawn lane
     clipped an islet or a cape. Then water of at most RIVER_KM (3 km) between two stretches of
     land on one part of the route, all of it in some state's zone, is a river: land.
     """
@@ -261,7 +261,7 @@ def nord_stream() -> gpd.GeoDataFrame:
 def sea_routes() -> gpd.GeoDataFrame:
     """The catalog's pipelines, LNG and sea lanes and sea corridors, random lines, Nord Stream 1."""
     catalog = georoutes.builtin_routes()
-    catalog = catalog.loc[catalog["kind"].isin(SEA_KINDS), ["id", "name", "kind", "geometry"]]
+    catalog = catalog.loc[catalog["kind"].isin(CATALOG_KINDS), ["id", "name", "kind", "geometry"]]
     lines = random_lines()
     extra = gpd.GeoDataFrame(
         {"id": list(lines), "name": list(lines), "kind": "pipeline"},
@@ -295,7 +295,7 @@ def analysed(waters: str):
 
 ROUTE_IDS = sorted(
     [
-        *georoutes.builtin_routes().loc[lambda f: f["kind"].isin(SEA_KINDS), "id"].tolist(),
+        *georoutes.builtin_routes().loc[lambda f: f["kind"].isin(CATALOG_KINDS), "id"].tolist(),
         *random_lines(),
         "nord-stream-1",
     ]
