@@ -62,7 +62,7 @@ STEP_M = 100.0
 FOCUS = ("CHN", "PRK")
 BANDS = (10, 50, 100)
 CATALOG_KINDS = ("pipeline", "shipping", "sea")  # pipelines, LNG and sea lanes, sea corridors
-# georoutes.waters.CATALOG_KINDS and transit.RIVER_KM, as documented (written out, not imported).
+# georoutes.waters.SEA_KINDS and transit.RIVER_KM, as documented (written out, not imported).
 SEA_ROUTE_KINDS = {"sea", "shipping", "lng", "ship", "ferry", "maritime", "tanker"}
 RIVER_KM = 3.0
 
@@ -154,7 +154,7 @@ def classify(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def corrected(zone: np.ndarray, code: np.ndarray, km, part, sea_route: bool) -> np.ndarray:
     """The zones after the two corrections georoutes.waters documents (run_zones), redone here.
 
-    On a sea route (kind in georoutes.waters.CATALOG_KINDS) land is territorial sea: the drawn lane
+    On a sea route (kind in georoutes.waters.SEA_KINDS) land is territorial sea: the drawn lane
     clipped an islet or a cape. Then water of at most RIVER_KM (3 km) between two stretches of
     land on one part of the route, all of it in some state's zone, is a river: land.
     """
