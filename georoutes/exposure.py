@@ -61,6 +61,7 @@ _LEVELS_DEG = (0.5, 0.1, 0.02, 0.004, 0.0)
 # meridian degree is 111.69 km at the poles; a degree of longitude is shorter).
 _KM_PER_DEG_MAX = 111.7
 _WINDOW_KM = 10.0  # candidate edges: those within the widest band plus this (chord km)
+_LIST_SLACK_KM = 0.1  # room in an interval's reach for the drawn path's and the edges' sag
 _PATH_SLACK = 1e-3  # the lon/lat path between densified vertices is <= 0.1 % longer
 _PATH_TOL_KM = 0.01  # ... and strays <= 10 m from the geodesic (geodesy.DENSIFY_TOLERANCE_M)
 _REL_TOL_FAR = 2e-4  # far nearest approaches are resolved to 0.02 % (and at least 5 m)
@@ -310,14 +311,9 @@ def _distance_all_km(
 
     ``bound`` (chord km, per point) limits the search: a point whose nearest edge lies within
     its bound gets the exact distance, any other a distance beyond its bound (possibly inf,
-    with no nearest point).
-
-    The edges' tree of bounding spheres is walked down from its top, all points at once: a
-    sphere is opened only while its lower bound (distance to the centre minus the radius) can
-    beat the point's best upper bound so far (plus the radius) and the point's bound. At the
-    leaves, the leaf with the best upper bound is measured edge by edge first, then only the
-    leaves whose lower bound can still beat it. Work is split so that no step holds more than
-    about _PAIR_BATCH (point, sphere) pairs.
+    with no nearest point). The edges are found by :func:`_walk`; at the leaves, the leaf with
+    the best upper bound is measured edge by edge first, then only the leaves whose lower
+    bound can still beat it.
     """
     n = p.shape[0]
     best = np.full(n, np.inf)
@@ -325,6 +321,32 @@ def _distance_all_km(
         return best
     upper = np.full(n, np.inf) if bound is None else np.array(bound, dtype=float)
     px, py, pz = p[:, 0].copy(), p[:, 1].copy(), p[:, 2].copy()
+
+    def visit(pt: IntArray, leaf: IntArray, ub: FloatArray, lb: FloatArray) -> None:
+        _leaves_min(best, px, py, pz, pt, leaf, ub, lb, edges, near)
+
+    _walk(px, py, pz, None, upper, edges, visit)
+    return best if chord else _chord_to_arc(best)
+
+
+def _walk(
+    px: FloatArray,
+    py: FloatArray,
+    pz: FloatArray,
+    rho: FloatArray | None,
+    upper: FloatArray,
+    edges: _FocusEdges,
+    visit: Any,
+) -> None:
+    """Walk the edges' tree of bounding spheres down for balls ``B(p, rho)`` (points if None).
+
+    A sphere is opened only while its lower bound (distance between the centres less both
+    radii) is within the ball's ``upper`` bound, which is lowered on the way to the least
+    upper bound (distance plus both radii) seen: every point of the ball is then at most
+    ``upper`` from the edges. The surviving leaves go to ``visit(ball, leaf, ub, lb)`` in
+    pieces, each sorted by ball, about _PAIR_BATCH (ball, sphere) pairs at most per step.
+    """
+    n = px.size
     top = len(edges.levels) - 1
     n_top = edges.levels[top].cx.size
     step = max(1, _PAIR_BATCH // n_top)
@@ -344,6 +366,8 @@ def _distance_all_km(
         dz = pz[pt] - lev.cz[node]
         gap = np.sqrt(dx * dx + dy * dy + dz * dz)
         radius = lev.radius[node]
+        if rho is not None:
+            radius = radius + rho[pt]
         ub = gap + radius
         # Pairs are sorted by point: each point's least upper bound by reduceat.
         first = np.flatnonzero(np.r_[True, pt[1:] != pt[:-1]])
@@ -354,7 +378,7 @@ def _distance_all_km(
         lb = gap - radius
         keep = lb <= upper[pt]
         if k == 0:
-            _leaves_min(best, px, py, pz, pt[keep], node[keep], ub[keep], lb[keep], edges, near)
+            visit(pt[keep], node[keep], ub[keep], lb[keep])
             continue
         pt, node = pt[keep], node[keep]
         n_below = edges.levels[k - 1].cx.size
@@ -373,7 +397,119 @@ def _distance_all_km(
         bounds = np.r_[cuts, pt.size]
         for i in range(cuts.size - 1, -1, -1):
             work.append((k - 1, pt[bounds[i] : bounds[i + 1]], node[bounds[i] : bounds[i + 1]]))
-    return best if chord else _chord_to_arc(best)
+
+
+def _ball_leaves(
+    c: FloatArray, rho: FloatArray, upper: FloatArray, edges: _FocusEdges
+) -> tuple[IntArray, IntArray]:
+    """Return CSR (counts, leaves) of the leaves that may hold a ball's nearest edges.
+
+    That is, the nearest edge of any point of ball ``B(c[i], rho[i])`` whose distance to the
+    edges is at most ``upper[i]``.
+    """
+    n = c.shape[0]
+    if n == 0 or not edges.levels:
+        return np.zeros(n, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    balls: list[IntArray] = []
+    leaves: list[IntArray] = []
+
+    def visit(pt: IntArray, leaf: IntArray, ub: FloatArray, lb: FloatArray) -> None:
+        balls.append(pt)
+        leaves.append(leaf)
+
+    _walk(c[:, 0].copy(), c[:, 1].copy(), c[:, 2].copy(), rho, upper.copy(), edges, visit)
+    ball = np.concatenate(balls) if balls else np.zeros(0, dtype=np.int64)
+    leaf = np.concatenate(leaves) if leaves else np.zeros(0, dtype=np.int64)
+    if ball.size > 1 and (ball[1:] < ball[:-1]).any():
+        order = np.argsort(ball, kind="stable")
+        ball, leaf = ball[order], leaf[order]
+    return np.bincount(ball, minlength=n).astype(np.int64), leaf
+
+
+def _list_pairs(cnt: IntArray, rows: IntArray) -> tuple[IntArray, IntArray]:
+    """Return (row number in ``rows``, index into the leaves) of the CSR lists of ``rows``."""
+    off = np.cumsum(cnt) - cnt
+    c = cnt[rows]
+    return np.repeat(np.arange(rows.size, dtype=np.int64), c), np.repeat(off[rows], c) + _ragged(c)
+
+
+def _ball_filter(
+    c: FloatArray,
+    rho: FloatArray,
+    upper: FloatArray,
+    cnt: IntArray,
+    leaves: IntArray,
+    rows: IntArray,
+    edges: _FocusEdges,
+) -> tuple[IntArray, IntArray]:
+    """Return CSR (counts, leaves): list ``rows[i]`` cut down to ball ``i``.
+
+    List ``rows[i]`` (of CSR ``cnt``, ``leaves``) holds the nearest edges of the points of a
+    region around ball ``B(c[i], rho[i])``; what is kept may hold the nearest edge of any of
+    the ball's points whose distance to the edges is at most ``upper[i]``.
+    """
+    ball, at = _list_pairs(cnt, rows)
+    leaf = leaves[at]
+    lev = edges.levels[0]
+    dx = c[:, 0][ball] - lev.cx[leaf]
+    dy = c[:, 1][ball] - lev.cy[leaf]
+    dz = c[:, 2][ball] - lev.cz[leaf]
+    gap = np.sqrt(dx * dx + dy * dy + dz * dz)
+    radius = lev.radius[leaf] + rho[ball]
+    u = upper.copy()
+    if ball.size:
+        first = np.flatnonzero(np.r_[True, ball[1:] != ball[:-1]])
+        at = ball[first]
+        u[at] = np.minimum(u[at], np.minimum.reduceat(gap + radius, first))
+    keep = gap - radius <= u[ball]
+    return np.bincount(ball[keep], minlength=rows.size).astype(np.int64), leaf[keep]
+
+
+def _list_nearest(
+    p: FloatArray,
+    bound: FloatArray,
+    cnt: IntArray,
+    leaves: IntArray,
+    rows: IntArray,
+    edges: _FocusEdges,
+    near: FloatArray,
+) -> FloatArray:
+    """Return the chord distance from each point to the edges of its list of leaves.
+
+    Point ``i``'s list is ``rows[i]`` of CSR ``cnt``, ``leaves``; the distance is exact where
+    it is at most ``bound[i]``; nearest points go into ``near``.
+    """
+    n = p.shape[0]
+    best = np.full(n, np.inf)
+    px, py, pz = p[:, 0].copy(), p[:, 1].copy(), p[:, 2].copy()
+    total = np.cumsum(cnt[rows])
+    lo = 0
+    while lo < n:
+        base = total[lo - 1] if lo else 0
+        hi = max(int(np.searchsorted(total, base + 4 * _PAIR_BATCH, side="right")), lo + 1)
+        sub = np.arange(lo, min(hi, n))
+        lo = int(sub[-1]) + 1
+        pt, at = _list_pairs(cnt, rows[sub])
+        if pt.size == 0:
+            continue
+        pt = sub[pt]
+        leaf = leaves[at]
+        lev = edges.levels[0]
+        dx = px[pt] - lev.cx[leaf]
+        dy = py[pt] - lev.cy[leaf]
+        dz = pz[pt] - lev.cz[leaf]
+        gap = np.sqrt(dx * dx + dy * dy + dz * dz)
+        radius = lev.radius[leaf]
+        ub = gap + radius
+        first = np.flatnonzero(np.r_[True, pt[1:] != pt[:-1]])
+        u = bound[pt[first]]
+        np.minimum(u, np.minimum.reduceat(ub, first), out=u)
+        upper = np.full(n, np.inf)
+        upper[pt[first]] = u
+        lb = gap - radius
+        keep = lb <= upper[pt]
+        _leaves_min(best, px, py, pz, pt[keep], leaf[keep], ub[keep], lb[keep], edges, near)
+    return best
 
 
 def _leaves_min(
@@ -525,9 +661,17 @@ def _exposure_one(
         return within, nearest
 
     def measure(
-        pos: FloatArray, chunk: IntArray, hints: tuple[FloatArray, ...] = ()
+        pos: FloatArray,
+        chunk: IntArray,
+        hints: tuple[FloatArray, ...] = (),
+        lists: tuple[IntArray, IntArray, IntArray] | None = None,
     ) -> tuple[FloatArray, FloatArray, FloatArray]:
-        return _eval(runs, ch, pos, chunk, edges, state, radius, hints)
+        return _eval(runs, ch, pos, chunk, edges, state, radius, hints, lists)
+
+    def reach(a: FloatArray, b: FloatArray) -> FloatArray:
+        # How far (chord km) a point of the drawn path between positions a and b may be from
+        # either end, at most (with room for the path's and the edges' departures).
+        return (b - a) / 1000.0 * (1.0 + _PATH_SLACK) + _LIST_SLACK_KM
 
     # Initial intervals: the chunks themselves, halved where they cannot be decided.
     a, b = ch.start[active], ch.stop[active]
@@ -535,6 +679,15 @@ def _exposure_one(
     pa, da, qa = measure(a, chunk_of)
     pb, db, qb = measure(b, chunk_of)
     route = ch.route[chunk_of]
+    # Each interval keeps a list of the leaves its points' nearest edges can be on (those
+    # within the window): every point of it lies within reach / 2 of its chord's middle, and
+    # (distance being 1-Lipschitz; from an end inside the state the path crosses the border)
+    # within reach of the edges, plus the nearer end's distance. Halves filter their
+    # interval's list.
+    ext = reach(a, b)
+    cnt, leaves = _ball_leaves(
+        (pa + pb) / 2.0, ext / 2.0, np.minimum(radius, np.minimum(da, db) + ext), edges
+    )
     # Distances are exact only up to the window's radius: one measured beyond it may be too
     # long, but the true one is beyond the window too, so balls are capped at its radius.
     cap = d_max + _WINDOW_KM * 0.5
@@ -586,7 +739,29 @@ def _exposure_one(
             m,
             chunk_of,
             (np.where(da[:, None] > 0, qa, np.nan), np.where(db[:, None] > 0, qb, np.nan)),
+            (cnt, leaves, keep),
         )
+        ext_a, ext_b = reach(a, m), reach(m, b)
+        cnt_a, leaves_a = _ball_filter(
+            (pa + pm) / 2.0,
+            ext_a / 2.0,
+            np.minimum(radius, np.minimum(da, dm) + ext_a),
+            cnt,
+            leaves,
+            keep,
+            edges,
+        )
+        cnt_b, leaves_b = _ball_filter(
+            (pm + pb) / 2.0,
+            ext_b / 2.0,
+            np.minimum(radius, np.minimum(dm, db) + ext_b),
+            cnt,
+            leaves,
+            keep,
+            edges,
+        )
+        cnt = np.concatenate([cnt_a, cnt_b])
+        leaves = np.concatenate([leaves_a, leaves_b])
         a = np.concatenate([a, m])
         b = np.concatenate([m, b])
         pa, pb = np.concatenate([pa, pm]), np.concatenate([pm, pb])
@@ -643,6 +818,7 @@ def _eval(
     state: int,
     radius_km: float,
     hints: tuple[FloatArray, ...] = (),
+    lists: tuple[IntArray, IntArray, IntArray] | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Return each position's ECEF point, chord distance and nearest territory point.
 
@@ -650,7 +826,9 @@ def _eval(
     Distances up to ``radius_km`` (chord) are exact; beyond, they are only known to be beyond
     (inf, with a NaN nearest point, or some longer distance). ``hints`` are points on the
     focus edges (ECEF km, NaN for none) near each position, e.g. the nearest points of an
-    interval's ends: the distance to them bounds the search.
+    interval's ends: the distance to them bounds the search. ``lists`` (counts, leaves, list
+    of each position) give leaves among which each position's nearest edge is, if within
+    ``radius_km`` (else the whole tree is searched).
     """
     seg = runs.seg
     seg_ids = np.clip(
@@ -671,7 +849,11 @@ def _eval(
             gap = np.linalg.norm(p[out] - hint[out], axis=1)
             np.fmin(bound, gap * (1.0 + 1e-9) + 1e-9, out=bound)
         near = np.full((out.size, 3), np.nan)
-        d[out] = _distance_all_km(p[out], edges, chord=True, near=near, bound=bound)
+        if lists is None:
+            d[out] = _distance_all_km(p[out], edges, chord=True, near=near, bound=bound)
+        else:
+            cnt, leaves, rows = lists
+            d[out] = _list_nearest(p[out], bound, cnt, leaves, rows[out], edges, near)
         q[out] = near
     return p, d, q
 

@@ -115,3 +115,56 @@ def test_workers_must_be_a_whole_number(boundaries):
         georoutes.analyze(
             _route([(120.0, 37.6), (122.5, 37.4)]), boundaries=LAYER, focus=["AAA"], workers=-1
         )
+
+
+def _touching_parts_layer() -> gpd.GeoDataFrame:
+    # The mainland cut into four touching boxes, a 0.2-degree "territorial sea" ring touching
+    # them, and the island: parts not unioned, as layers of land + sea zones come.
+    quarters = [
+        shapely.box(100.0, 30.0, 105.0, 35.0),
+        shapely.box(105.0, 30.0, 110.0, 35.0),
+        shapely.box(100.0, 35.0, 105.0, 40.0),
+        shapely.box(105.0, 35.0, 110.0, 40.0),
+    ]
+    sea = shapely.box(99.8, 29.8, 110.2, 40.2).difference(MAINLAND)
+    parts = shapely.MultiPolygon([*quarters, sea, ISLAND])
+    return gpd.GeoDataFrame(
+        {"code": ["AAA", "BBB"], "name": ["In parts", "Elsewhere"]},
+        geometry=[parts, LAYER.geometry.iloc[1]],
+        crs="EPSG:4326",
+    )
+
+
+def test_a_state_made_of_touching_parts_has_the_exposure_of_its_union():
+    # Edges between touching parts lie inside the territory: no point outside is nearer to
+    # them than to the outline, so exposure is that of the union (the far search may take
+    # another path to the same nearest approach, within its 0.02 %).
+    union = gpd.GeoDataFrame(
+        {"code": ["AAA", "BBB"], "name": ["Union", "Elsewhere"]},
+        geometry=[
+            shapely.MultiPolygon([shapely.box(99.8, 29.8, 110.2, 40.2), ISLAND]),
+            LAYER.geometry.iloc[1],
+        ],
+        crs="EPSG:4326",
+    )
+    lines = [
+        shapely.LineString([(95.0, 33.0), (102.5, 35.0), (112.0, 36.5)]),  # across the seams
+        shapely.LineString([(104.0, 40.5), (106.0, 40.9), (109.0, 40.3)]),  # along the sea
+        shapely.LineString([(110.6, 31.0), (110.4, 34.0), (110.5, 38.0)]),  # near, outside
+        shapely.LineString([(120.0, 37.6), (122.5, 37.4)]),  # the island, far search
+        shapely.LineString([(60.0, 10.0), (75.0, 12.0)]),  # far from everything
+    ]
+    routes = gpd.GeoDataFrame(
+        {"id": [f"t{i}" for i in range(len(lines))]}, geometry=lines, crs="EPSG:4326"
+    )
+    kw = {"focus": ["AAA"], "bands_km": (10, 50, 100)}
+    got = georoutes.analyze(routes, boundaries=_touching_parts_layer(), **kw)
+    want = georoutes.analyze(routes, boundaries=union, **kw)
+    for rid in want.index:
+        g, w = got.loc[rid, "exposure"]["AAA"], want.loc[rid, "exposure"]["AAA"]
+        assert g["inside_km"] == pytest.approx(w["inside_km"], abs=1e-6), rid
+        for d, km in w["within_km"].items():
+            assert g["within_km"][d] == pytest.approx(km, abs=1e-6), (rid, d)
+        assert g["min_distance_km"] == pytest.approx(w["min_distance_km"], rel=3e-4, abs=0.005), rid
+    assert got.loc["t0", "exposure"]["AAA"]["inside_km"] > 900
+    assert got.loc["t3", "exposure"]["AAA"]["min_distance_km"] > 200
