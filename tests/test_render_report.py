@@ -344,3 +344,20 @@ def test_answer_names_a_few_transit_states_and_counts_the_rest():
     more = len(distinct) - TRANSIT_SHOWN
     assert row["transit"] == ", ".join(distinct[:TRANSIT_SHOWN]) + f" +{more}"
     assert row["transit_all"] == ", ".join(states)
+
+
+def test_many_states_fold_into_one_km_by_state_cell(hand_scenario, boundaries):
+    from georoutes.render.report import MAX_STATE_COLUMNS
+
+    sc = hand_scenario
+    analysis = sc.analysis.copy()
+    codes = [f"X{i:02d}" for i in range(MAX_STATE_COLUMNS + 1)]
+    analysis.at["ship", "km_by_state"] = {code: 10.0 + i for i, code in enumerate(codes)}
+    analysis.at["ship", "states"] = codes
+    html = build_report(analysis, sc.routes, boundaries=boundaries, tiles=None)
+    details = html.split('id="comparison-table"')[1].split("</table>")[0]
+    assert ">km by state</th>" in details
+    assert ">km X00</th>" not in details
+    assert "X00 10.0 · X01 11.0 · X02 12.0" in details
+    few = build_report(sc.analysis, sc.routes, boundaries=boundaries, tiles=None)
+    assert ">km by state</th>" not in few

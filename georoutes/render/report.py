@@ -97,6 +97,11 @@ def _cell(value: object, *, numeric: bool) -> dict[str, Any]:
     return {"text": text, "sort": "" if is_missing(value) else str(value), "numeric": False}
 
 
+def _wrap(cell: dict[str, Any]) -> dict[str, Any]:
+    """Return a text cell that wraps when long (a sea lane's dozens of states)."""
+    return {**cell, "wrap": len(cell["text"]) > 40}
+
+
 def _count_cell(value: int) -> dict[str, Any]:
     return {"text": str(value), "sort": str(value), "numeric": True}
 
@@ -104,6 +109,16 @@ def _count_cell(value: int) -> dict[str, Any]:
 def _name(route_id: object, row: pd.Series) -> str:
     name = row.get("name")
     return str(route_id) if is_missing(name) else str(name)
+
+
+#: Up to this many states the table has a km column per state; beyond, one "km by state" cell.
+MAX_STATE_COLUMNS = 12
+
+
+def _km_by_state_text(row: pd.Series) -> str:
+    km = {str(k): float(v) for k, v in (row["km_by_state"] or {}).items()}
+    order = list(dict.fromkeys([str(s) for s in as_list(row["states"]) if str(s) in km] + list(km)))
+    return " · ".join(f"{code} {km[code]:,.1f}" for code in order)
 
 
 def _columns(
@@ -118,7 +133,10 @@ def _columns(
         _Column("transit states", False),
         _Column("transits", True, "number of transit states"),
     ]
-    columns += [_Column(f"km {code}", True, f"km in {code}") for code in states]
+    if len(states) <= MAX_STATE_COLUMNS:
+        columns += [_Column(f"km {code}", True, f"km in {code}") for code in states]
+    else:  # dozens of states (sea lanes through territorial waters): one readable cell
+        columns.append(_Column("km by state", False, "km in each state, in route order"))
     columns.append(_Column("offshore km", True, "km in no state's territory"))
     bands_of = {code: band_keys(analysis, code) for code in focus}
     for code in focus:
@@ -147,11 +165,14 @@ def _table(
             _cell(" = ".join([str(route_id), *aliases.get(str(route_id), ())]), numeric=False),
             _cell(row.get("kind"), numeric=False),
             _cell(row["length_km"], numeric=True),
-            _cell(" → ".join(str(s) for s in as_list(row["states"])), numeric=False),
-            _cell(", ".join(transit), numeric=False),
+            _wrap(_cell(" → ".join(str(s) for s in as_list(row["states"])), numeric=False)),
+            _wrap(_cell(", ".join(transit), numeric=False)),
             _count_cell(len(transit)),
         ]
-        cells += [_cell(km_by_state.get(code, 0.0), numeric=True) for code in states]
+        if len(states) <= MAX_STATE_COLUMNS:
+            cells += [_cell(km_by_state.get(code, 0.0), numeric=True) for code in states]
+        else:
+            cells.append(_wrap(_cell(_km_by_state_text(row), numeric=False)))
         cells.append(_cell(row["offshore_km"], numeric=True))
         for code in focus:
             exposure = (row["exposure"] or {}).get(code) or {}
