@@ -14,6 +14,7 @@ def test_static_figure(hand_scenario, boundaries, tmp_path):
     assert len(ax.get_lines()) == len(sc.analysis)  # one line per route part
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert {"pipeline", "rail", "shipping", "not operating", "border crossing"} <= set(labels)
+    assert set(sc.analysis["name"].map(lambda n: n.replace("$", r"\$"))) <= set(labels)
     png = png_bytes(fig, dpi=60)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(png) > 10_000

@@ -22,6 +22,7 @@ from matplotlib.path import Path as MplPath
 from georoutes._io import write_bytes_atomic
 from georoutes.render._html import FOCUS_COLOUR, LAND_COLOUR, PLACE_COLOUR, SEA_COLOUR, mpl_text
 from georoutes.render._scene import RenderInputs, RenderOptions, Scene, build_scene, merge_options
+from georoutes.render.maps import band_styles
 
 __all__ = ["png_bytes", "route_figure", "write_png"]
 
@@ -62,8 +63,10 @@ def _draw(ax: Axes, scene: Scene) -> None:
         edgecolor=FOCUS_COLOUR,
         lw=1.2,
     )
-    for _, _, geom in scene.bands:
-        _polygon_patch(ax, [geom], facecolor="none", edgecolor=FOCUS_COLOUR, lw=0.8, ls=(0, (4, 3)))
+    for _, km, geom in scene.bands:
+        _polygon_patch(
+            ax, [geom], facecolor="none", edgecolor=FOCUS_COLOUR, lw=0.9, ls=_band_ls(scene, km)
+        )
     for route in scene.routes:
         for part in route.parts:
             ax.plot(
@@ -110,6 +113,16 @@ def _frame(ax: Axes, scene: Scene) -> None:
     ax.xaxis.set_major_formatter(lambda x, _pos: f"{180.0 - (180.0 - x) % 360.0:g}")
 
 
+#: Up to this many routes the figure's legend names each route (beyond, kinds only).
+MAX_NAMED_ROUTES = 12
+
+
+def _band_ls(scene: Scene, km: float) -> Any:
+    """Return the band's line style: the map's (solid, dashed, dotted...), narrowest first."""
+    dash = band_styles(scene)[f"{km:g}"]["dash"]
+    return "-" if dash is None else (0, tuple(float(v) for v in dash.split()))
+
+
 def _legend(ax: Axes, scene: Scene) -> None:
     handles: list[Any] = [
         Line2D([], [], color=c, lw=2.5, label=mpl_text(k)) for k, c in scene.kind_colours.items()
@@ -134,9 +147,34 @@ def _legend(ax: Axes, scene: Scene) -> None:
         )
     for band in sorted({km for _, km, _ in scene.bands}):
         handles.append(
-            Patch(facecolor="none", edgecolor=FOCUS_COLOUR, ls="--", label=f"within {band:g} km")
+            Patch(
+                facecolor="none",
+                edgecolor=FOCUS_COLOUR,
+                ls=_band_ls(scene, band),
+                label=f"within {band:g} km",
+            )
         )
-    ax.legend(handles=handles, loc="best", fontsize=8, framealpha=0.9, handlelength=3.5)
+    if len(scene.routes) <= MAX_NAMED_ROUTES:  # few routes: each named with its shade
+        handles += [
+            Line2D(
+                [],
+                [],
+                color=r.colour,
+                lw=2.0,
+                ls=(0, (5, 3)) if r.dashed else "-",
+                label=mpl_text(r.name if len(r.name) <= 60 else r.name[:59] + "…"),
+            )
+            for r in scene.routes
+        ]
+    # beside the plot, never over the routes (constrained layout makes room for it)
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1.0),
+        fontsize=8,
+        framealpha=0.9,
+        handlelength=3.5,
+    )
 
 
 def route_figure(
