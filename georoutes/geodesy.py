@@ -211,7 +211,7 @@ def densify_flat(
         az_slow, _, dist = GEOD.inv(lon0, lat0, lon1, lat1)
         az = np.asarray(az_slow, dtype=float)
         seg_m[slow] = np.asarray(dist, dtype=float)
-        n[slow] = _pieces(lon0, lat0, lon1, lat1, az, seg_m[slow], tolerance_m)
+        n[slow], mid_lon, mid_lat = _pieces(lon0, lat0, lon1, lat1, az, seg_m[slow], tolerance_m)
     if slow.size == 0 or n.max() == 1:  # nothing to cut: the vertices as they are
         return DensifiedFlat(ulon, ulat, upart, seg_m, upart[s], s)
     # Output vertices: each input vertex (in order), with the interior points of its segment
@@ -228,7 +228,7 @@ def densify_flat(
     if split.size:
         seg = slow[split]
         plon, plat, owner, k = _interior_points(
-            lon0[split], lat0[split], az[split], seg_m[seg], n[seg]
+            lon0[split], lat0[split], az[split], seg_m[seg], n[seg], mid_lon[split], mid_lat[split]
         )
         at = out_of[s[seg]][owner] + k
         v_lon[at], v_lat[at], v_part[at] = plon, plat, upart[s[seg]][owner]
@@ -373,7 +373,7 @@ def _midpoint_pieces(
     az: FloatArray,
     dist: FloatArray,
     tolerance_m: float,
-) -> npt.NDArray[np.int64]:
+) -> tuple[npt.NDArray[np.int64], FloatArray, FloatArray]:
     """Return :func:`_pieces_for_gap` of each segment's midpoint gap (:func:`_deviation_m`).
 
     The gap is measured as the straight (Earth-centred) distance between the geodesic and the
@@ -381,7 +381,8 @@ def _midpoint_pieces(
     by at most ``c³ / (24 M²)`` (``c`` the chord, ``M`` the least radius of curvature; twice
     that is allowed for), and the chord is good to ~1e-8 m of round-off. Only where the count
     of pieces would change within that margin (plus 1 µm) of the chord is the geodesic
-    measured by pyproj, so the counts are those :func:`_deviation_m` gives.
+    measured by pyproj, so the counts are those :func:`_deviation_m` gives. The geodesic
+    midpoints are returned too.
     """
     mid_lon, mid_lat, _ = GEOD.fwd(lon0, lat0, az, dist / 2.0)
     mid_lon = np.asarray(mid_lon, dtype=float)
@@ -400,7 +401,7 @@ def _midpoint_pieces(
     if unsure.size:
         _, _, gap = GEOD.inv(mid_lon[unsure], mid_lat[unsure], plan_lon[unsure], plan_lat[unsure])
         n[unsure] = _pieces_for_gap(np.asarray(gap, dtype=float), tolerance_m)
-    return n
+    return n, mid_lon, mid_lat
 
 
 def _pieces(
@@ -411,11 +412,11 @@ def _pieces(
     az: FloatArray,
     dist: FloatArray,
     tolerance_m: float,
-) -> npt.NDArray[np.int64]:
-    """Return into how many equal pieces each segment's geodesic is cut."""
+) -> tuple[npt.NDArray[np.int64], FloatArray, FloatArray]:
+    """Return into how many equal pieces each segment's geodesic is cut, and its midpoint."""
     # The gap grows with the square of a segment's length: n pieces cut it by n**2. The check
     # below catches long segments, where that estimate is optimistic.
-    n = _midpoint_pieces(lon0, lat0, lon1, lat1, az, dist, tolerance_m)
+    n, mid_lon, mid_lat = _midpoint_pieces(lon0, lat0, lon1, lat1, az, dist, tolerance_m)
     # A geodesic across the equator is an S in lon/lat: its midpoint gap can be nil while its
     # quarter points stray by hundreds of metres. Pieces of at most 50 km keep that S < 1 m.
     n = np.maximum(n, np.ceil(dist / _MAX_PIECE_M).astype(np.int64))
@@ -433,22 +434,35 @@ def _pieces(
             np.int64
         )
         check = check[bad]
-    return n
+    return n, mid_lon, mid_lat
 
 
 def _interior_points(
-    lon0: FloatArray, lat0: FloatArray, az: FloatArray, dist: FloatArray, n: IntArray
+    lon0: FloatArray,
+    lat0: FloatArray,
+    az: FloatArray,
+    dist: FloatArray,
+    n: IntArray,
+    mid_lon: FloatArray,
+    mid_lat: FloatArray,
 ) -> tuple[FloatArray, FloatArray, IntArray, IntArray]:
     # Points k/n along each segment's geodesic for k = 1..n-1 (k = 0 is the start vertex
     # itself), longitudes unwrapped to follow the segment's start; with each point's segment
-    # and k.
+    # and k. The middle one of an even count is the geodesic midpoint already measured (the
+    # same pyproj call: k / n is exactly 0.5).
     owner = np.repeat(np.arange(n.size), n - 1)
     k = np.arange(owner.size) - np.repeat(np.cumsum(n - 1) - (n - 1), n - 1) + 1
-    frac = k / n[owner]
-    plon, plat, _ = GEOD.fwd(lon0[owner], lat0[owner], az[owner], dist[owner] * frac)
-    plon = np.asarray(plon, dtype=float)
+    plon = np.empty(owner.size)
+    plat = np.empty(owner.size)
+    half = 2 * k == n[owner]
+    plon[half], plat[half] = mid_lon[owner[half]], mid_lat[owner[half]]
+    rest = np.flatnonzero(~half)
+    o = owner[rest]
+    frac = k[rest] / n[o]
+    rlon, rlat, _ = GEOD.fwd(lon0[o], lat0[o], az[o], dist[o] * frac)
+    plon[rest], plat[rest] = np.asarray(rlon, dtype=float), np.asarray(rlat, dtype=float)
     plon = lon0[owner] + ((plon - lon0[owner] + 180.0) % 360.0 - 180.0)
-    return plon, np.asarray(plat, dtype=float), owner, k
+    return plon, plat, owner, k
 
 
 def _max_sub_gap(

@@ -150,7 +150,7 @@ def test_piece_counts_from_the_midpoint_chord_are_those_of_the_geodesic_gap(monk
             return GEOD.inv(*a)
 
     monkeypatch.setattr(geodesy, "GEOD", CountingGeod())
-    assert np.array_equal(geodesy._midpoint_pieces(lon0, lat0, lon1, lat1, az, dist, tol), want)
+    assert np.array_equal(geodesy._midpoint_pieces(lon0, lat0, lon1, lat1, az, dist, tol)[0], want)
     assert sum(calls) < n * 0.01
     # Segments whose geodesic gap lies within 1e-7 m of a change of count (found by bisecting
     # their length) go to pyproj and come out the same.
@@ -167,6 +167,29 @@ def test_piece_counts_from_the_midpoint_chord_are_those_of_the_geodesic_gap(monk
     on_edge = np.abs(gap2 - target) < 1e-7
     assert on_edge.sum() >= 30  # (a few gaps do not grow steadily with the length)
     calls.clear()
-    got = geodesy._midpoint_pieces(lon0[sel], lat0[sel], lon2, lat2, az2, d2, tol)
+    got = geodesy._midpoint_pieces(lon0[sel], lat0[sel], lon2, lat2, az2, d2, tol)[0]
     np.testing.assert_array_equal(got, geodesy._pieces_for_gap(gap2, tol))
     assert sum(calls) >= on_edge.sum()
+
+
+def test_interior_points_are_the_geodesic_points_at_k_over_n():
+    # Every densified vertex between two input vertices is pyproj's point k/n of the way
+    # along their geodesic (the middle one of an even count included), to the last bit.
+    lon0, lat0, lon1, lat1 = _random_short_segments(14, 2_000, 400_000.0, 75.0)
+    lon = np.column_stack([lon0, lon1]).ravel()
+    lat = np.column_stack([lat0, lat1]).ravel()
+    flat = geodesy.densify_flat(lon, lat, np.repeat(np.arange(lon0.size), 2))
+    first = np.searchsorted(flat.vertex_part, np.arange(lon0.size + 1))
+    n = np.diff(first) - 1
+    assert (n % 2 == 0).sum() > 100
+    assert (n % 2 == 1).sum() > 100
+    az, _, dist = GEOD.inv(lon0, lat0, lon1, lat1)
+    owner = np.repeat(np.arange(n.size), n - 1)
+    k = np.arange(owner.size) - np.repeat(np.cumsum(n - 1) - (n - 1), n - 1) + 1
+    want_lon, want_lat, _ = GEOD.fwd(
+        lon0[owner], lat0[owner], np.asarray(az)[owner], np.asarray(dist)[owner] * (k / n[owner])
+    )
+    want_lon = lon0[owner] + ((np.asarray(want_lon) - lon0[owner] + 180.0) % 360.0 - 180.0)
+    inner = first[owner] + k
+    np.testing.assert_array_equal(flat.lon[inner], want_lon)
+    np.testing.assert_array_equal(flat.lat[inner], np.asarray(want_lat))
