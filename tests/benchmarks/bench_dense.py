@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import inspect
 import io
 import os
 import platform
@@ -65,6 +66,10 @@ WALK_SEED = 20111  # bench_analyze.py's default seed
 FOCUS = ("CHN",)
 BANDS = (10, 50, 100)
 SUBDIVIDE = 256
+# The peers cut the routes with the land layer, so georoutes is timed on the land alone too
+# (the shipped layers' default is land and territorial sea): the same territory for every
+# method. ``--waters`` adds untimed-for-ratio rows under other models.
+_WATERS = {"waters": "land"} if "waters" in inspect.signature(georoutes.analyze).parameters else {}
 
 EURASIA = (20.0, 135.0, 30.0, 60.0)  # lon_min, lon_max, lat_min, lat_max of start points
 NE_ASIA = (105.0, 135.0, 38.0, 52.0)
@@ -222,15 +227,25 @@ def run_set(
         "exposure": (
             "georoutes, CHN exposure + 3 bands",
             _timed(
-                lambda: georoutes.analyze(routes, boundaries=layer, focus=FOCUS, bands_km=BANDS)
+                lambda: georoutes.analyze(
+                    routes, boundaries=layer, focus=FOCUS, bands_km=BANDS, **_WATERS
+                )
             ),
         ),
         "km": (
             "georoutes, km per state only",
-            _timed(lambda: georoutes.analyze(routes, boundaries=layer, focus=())),
+            _timed(lambda: georoutes.analyze(routes, boundaries=layer, focus=(), **_WATERS)),
         ),
         "overlay": ("naive overlay + geodesic length", _timed(lambda: naive(routes, layer))),
     }
+    for waters in args.waters:
+
+        def with_waters(w: str = waters) -> Any:
+            return georoutes.analyze(
+                routes, boundaries=layer, focus=FOCUS, bands_km=BANDS, waters=w
+            )
+
+        methods[f"waters-{waters}"] = (f"  the same, waters={waters}", _timed(with_waters))
     load_s = 0.0
     if pg is not None:
         load_s = pg.load_routes(routes)
@@ -292,7 +307,7 @@ def profile_georoutes(
     prof = cProfile.Profile()
     t0 = time.perf_counter()
     prof.enable()
-    georoutes.analyze(routes, boundaries=layer, focus=FOCUS, bands_km=BANDS)
+    georoutes.analyze(routes, boundaries=layer, focus=FOCUS, bands_km=BANDS, **_WATERS)
     prof.disable()
     wall = time.perf_counter() - t0
     out = io.StringIO()
@@ -443,6 +458,12 @@ def main() -> None:
         "the --profile-set to PATH (an extra, untimed run)",
     )
     parser.add_argument("--profile-set", default="dense", choices=SETS)
+    parser.add_argument(
+        "--waters",
+        default="",
+        help="comma-separated waters models (territorial, eez) to time as extra rows of "
+        "georoutes with CHN exposure + 3 bands (not in the ratios, which use the land)",
+    )
     args = parser.parse_args()
     # A terminated benchmark still stops its PostgreSQL server (finally / atexit).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -451,9 +472,14 @@ def main() -> None:
     if bad:
         parser.error(f"--sets: unknown {', '.join(bad)} (sets: {', '.join(SETS)})")
     sizes = _parse_routes(args.routes, sets, args.quick)
+    args.waters = [w.strip() for w in args.waters.split(",") if w.strip()]
+    if args.waters and not _WATERS:
+        parser.error("--waters: this georoutes has no waters models")
 
     layer = georoutes.load_boundaries()
-    georoutes.analyze(walk_routes(5), boundaries=layer)  # build the boundary index once
+    georoutes.analyze(walk_routes(5), boundaries=layer, **_WATERS)  # build the index once
+    for waters in args.waters:
+        georoutes.analyze(walk_routes(5), boundaries=layer, waters=waters)
     print(
         f"georoutes {georoutes.__version__}; layer {layer.attrs.get('key')!r} "
         f"({layer.attrs.get('name')}): {len(layer)} states, "
