@@ -128,7 +128,7 @@ class _Hover(MacroElement):
         """
         {% macro header(this, kwargs) %}
         <style>
-          .georoutes-hover { max-width: 360px; white-space: normal; }
+          .georoutes-hover { width: max-content; max-width: 380px; white-space: normal; }
           .georoutes-hover .georoutes-tip { padding: 2px 0 2px 8px; border-left: 4px solid; }
           .georoutes-hover .georoutes-tip + .georoutes-tip { margin-top: 3px; }
           .georoutes-all { font: 600 12px system-ui, sans-serif; background: #fff; padding: 4px 7px;

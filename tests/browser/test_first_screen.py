@@ -146,3 +146,37 @@ def test_map_opens_on_north_east_asia_with_every_route(page):
     page.screenshot(path=str(SCREENSHOTS / "catalog-map.png"))
     assert page.georoutes_requests == [], page.georoutes_requests
     assert page.georoutes_errors == [], page.georoutes_errors
+
+
+_POINT_ON_PATH = """(path) => {
+    const total = path.getTotalLength();
+    for (let k = 1; k < 40; k++) {
+        const p = path.getPointAtLength(total * k / 40);
+        const m = path.getScreenCTM();
+        const x = p.x * m.a + p.y * m.c + m.e, y = p.x * m.b + p.y * m.d + m.f;
+        if (x > 60 && y > 60 && x < innerWidth - 60 && y < innerHeight - 60
+                && document.elementFromPoint(x, y) === path) { return {x: x, y: y}; }
+    }
+    return null;
+}"""
+
+
+def test_overlapping_routes_share_one_tooltip(page):
+    # the TSR corridor runs on the Trans-Korean east line, Khasan-Rajin, Baranovsky-Khasan and
+    # the Trans-Siberian: hovering it lists it and the line under it, neither hides the other
+    ids = _distinct_catalog_ids()
+    corridor = ids.index("corridor-busan-europe-tsr")
+    iframe = page.locator("iframe.georoutes-map")
+    iframe.scroll_into_view_if_needed()
+    box = iframe.bounding_box()
+    frame = page.frame_locator("iframe.georoutes-map")
+    point = frame.locator(f"path.georoutes-route-{corridor}").evaluate(_POINT_ON_PATH)
+    assert point is not None, "no visible point on the corridor"
+    page.mouse.move(box["x"] + 5, box["y"] + 5)
+    page.mouse.move(box["x"] + point["x"], box["y"] + point["y"], steps=8)
+    tip = frame.locator(".georoutes-hover")
+    tip.wait_for(state="visible", timeout=5_000)
+    names = tip.locator(".georoutes-tip .georoutes-name").all_inner_texts()
+    assert "Busan to Moscow by the Trans-Korean east line and the Trans-Siberian" in names
+    assert len(names) >= 2, names
+    page.screenshot(path=str(SCREENSHOTS / "catalog-map-hover.png"))
