@@ -124,12 +124,15 @@ class _FocusEdges:
     inv_vv: FloatArray
 
 
-_FOCUS_CACHE: dict[tuple[int, int, float], _FocusEdges] = {}
+_FOCUS_ATTR = "_exposure_focus_edges"  # where an index keeps its focus edges, per state
 
 
 def _focus_edges(index: BoundaryIndex, state: int, *, simplify_deg: float = 0.0) -> _FocusEdges:
-    key = (id(index), state, simplify_deg)
-    hit = _FOCUS_CACHE.get(key)
+    # Kept on the index itself: they live and die with it (a cache keyed by id() could hand
+    # a new index the edges of a collected one that had the same id).
+    cache: dict[tuple[int, float], _FocusEdges] = index.__dict__.setdefault(_FOCUS_ATTR, {})
+    key = (state, simplify_deg)
+    hit = cache.get(key)
     if hit is not None:
         return hit
     if simplify_deg > 0:
@@ -179,7 +182,7 @@ def _focus_edges(index: BoundaryIndex, state: int, *, simplify_deg: float = 0.0)
         vz=v[:, 2].copy(),
         inv_vv=np.divide(1.0, vv, out=np.zeros_like(vv), where=vv > 0),
     )
-    _FOCUS_CACHE[key] = edges
+    cache[key] = edges
     return edges
 
 

@@ -168,3 +168,23 @@ def test_a_state_made_of_touching_parts_has_the_exposure_of_its_union():
         assert g["min_distance_km"] == pytest.approx(w["min_distance_km"], rel=3e-4, abs=0.005), rid
     assert got.loc["t0", "exposure"]["AAA"]["inside_km"] > 900
     assert got.loc["t3", "exposure"]["AAA"]["min_distance_km"] > 200
+
+
+def test_focus_edges_live_and_die_with_their_index():
+    # Each index keeps its own focus edges: nothing outlives the index (a cache keyed by id()
+    # would keep them, and could hand them to a later index that got the same id).
+    import gc
+    import weakref
+
+    from georoutes._index import _build_index
+    from georoutes.exposure import _focus_edges
+
+    first = _build_index(LAYER)
+    edges = _focus_edges(first, 0)
+    assert _focus_edges(first, 0) is edges
+    other = _build_index(_touching_parts_layer())
+    assert _focus_edges(other, 0).a.shape[0] > edges.a.shape[0]
+    alive = weakref.ref(edges)
+    del first, edges
+    gc.collect()
+    assert alive() is None
