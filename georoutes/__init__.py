@@ -29,6 +29,7 @@ from .errors import (
 )
 from .routes import as_routes, read_routes
 from .transit import crossings, transits
+from .waters import load_waters, read_waters_layer
 
 if TYPE_CHECKING:
     from .render import build_report, route_figure, route_map
@@ -77,9 +78,11 @@ __all__ = [
     "crossings",
     "flatten",
     "load_boundaries",
+    "load_waters",
     "places",
     "read_km_posts",
     "read_routes",
+    "read_waters_layer",
     "route_figure",
     "route_map",
     "to_records",

@@ -615,6 +615,7 @@ def flatten(analysis: pd.DataFrame) -> pd.DataFrame:
 
     Columns include ``name``, ``kind``, ``length_km``, ``states`` (``"RUS>PRK>KOR"``),
     ``transit_states``, ``transit_states_count``, ``crossings_count``, ``offshore_km``,
+    ``high_seas_km``,
     ``km_by_state.<CODE>`` (0 where the route does not enter), and per focus state
     ``exposure.<CODE>.inside_km``, ``exposure.<CODE>.within_km.<d>``,
     ``exposure.<CODE>.min_distance_km``; then the routes' passed-through properties
@@ -635,6 +636,7 @@ def flatten(analysis: pd.DataFrame) -> pd.DataFrame:
             "transit_states_count": len(row["transit_states"]),
             "crossings_count": len(row["crossings"]),
             "offshore_km": row["offshore_km"],
+            "high_seas_km": row["high_seas_km"],
         }
         for code in codes:
             flat[f"km_by_state.{code}"] = row["km_by_state"].get(code, 0.0)

@@ -39,6 +39,7 @@ from .analyze import _NOT_PASSED, _TOPOLOGY, COLUMNS, _bands, _layer_meta, _num,
 from .boundaries import check_codes, load_boundaries, resolve_layer
 from .errors import GeorouteError
 from .routes import as_routes, read_routes
+from .waters import resolve_waters
 
 __all__ = ["analyze_partitions", "local_client", "read_routes_partitions", "write_analysis_parquet"]
 
@@ -89,6 +90,7 @@ def analyze_partitions(
     focus: Sequence[str] = ("CHN",),
     bands_km: Iterable[float] = (10, 50, 100),
     min_piece_km: float = 0.5,
+    waters: str | None = None,
 ) -> Any:
     """Return a lazy Dask DataFrame of :func:`georoutes.analyze`'s rows, one per route.
 
@@ -102,8 +104,9 @@ def analyze_partitions(
         The name of a shipped layer or the path of a layer file that every worker can read;
         default: the shipped default layer. A GeoDataFrame is accepted only as returned by
         :func:`georoutes.load_boundaries` for such a name or path.
-    focus, bands_km, min_piece_km
-        As for :func:`georoutes.analyze`.
+    focus, bands_km, min_piece_km, waters
+        As for :func:`georoutes.analyze` (the shipped maritime layers are read by every
+        worker from the installed package).
 
     Returns
     -------
@@ -134,7 +137,9 @@ def analyze_partitions(
     _require_dask()
     key = _layer_key(boundaries)
     layer = load_boundaries(key)  # here too: focus codes are checked before any task runs
-    focus_codes = check_codes(list(focus), layer, source="focus")
+    zoned, mode, _ = resolve_waters(layer, waters)
+    measured = zoned.territory if zoned is not None else layer
+    focus_codes = check_codes(list(focus), measured, source="focus")
     bands = _bands(bands_km)
     if not (
         isinstance(min_piece_km, (int, float))
@@ -142,10 +147,11 @@ def analyze_partitions(
         and min_piece_km >= 0
     ):
         raise GeorouteError(f"min_piece_km: {min_piece_km!r} must be a number >= 0")
-    meta = _analysis_meta(ddf._meta, layer, focus_codes, bands)
+    meta = _analysis_meta(ddf._meta, layer, focus_codes, bands, mode)
     return ddf.map_partitions(
         _analyze_partition,
         key=key,
+        waters=mode,
         focus=focus_codes,
         bands_km=bands,
         min_piece_km=float(min_piece_km),
@@ -177,16 +183,19 @@ def _analysis_meta(
     layer: gpd.GeoDataFrame,
     focus_codes: list[str],
     bands: tuple[float, ...],
+    waters: str,
 ) -> pd.DataFrame:
     """Return the empty frame whose columns, dtypes and attrs every partition's result has."""
     dtypes: dict[str, Any] = dict.fromkeys(COLUMNS, object)
-    dtypes.update(name=str, kind=str, length_km=np.float64, offshore_km=np.float64)
+    dtypes.update(
+        name=str, kind=str, length_km=np.float64, offshore_km=np.float64, high_seas_km=np.float64
+    )
     dtypes.update(_carried(routes_meta))
-    return _empty(dtypes, _attrs(layer, focus_codes, bands))
+    return _empty(dtypes, _attrs(layer, focus_codes, bands, waters))
 
 
 def _attrs(
-    layer: gpd.GeoDataFrame, focus_codes: list[str], bands: tuple[float, ...]
+    layer: gpd.GeoDataFrame, focus_codes: list[str], bands: tuple[float, ...], waters: str
 ) -> dict[str, Any]:
     # analyze()'s attrs without its in-process layer token: equal in every partition, so they
     # survive concatenation, and analysis_info().layer() reloads the layer by its key.
@@ -194,6 +203,7 @@ def _attrs(
         "boundaries": _layer_meta(layer),
         "focus": list(focus_codes),
         "bands_km": [_num(b) for b in bands],
+        "waters": waters,
     }
 
 
@@ -201,6 +211,7 @@ def _analyze_partition(
     part: gpd.GeoDataFrame,
     *,
     key: str,
+    waters: str,
     focus: list[str],
     bands_km: tuple[float, ...],
     min_piece_km: float,
@@ -219,6 +230,7 @@ def _analyze_partition(
         bands_km=bands_km,
         min_piece_km=min_piece_km,
         workers=1,
+        waters=waters,
     )
     for column in dtypes:
         if column not in frame:
@@ -409,6 +421,7 @@ def _flat_meta(meta: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
         "transit_states_count": np.int64,
         "crossings_count": np.int64,
         "offshore_km": np.float64,
+        "high_seas_km": np.float64,
     }
     dtypes.update({f"km_by_state.{c}": np.float64 for c in codes})
     bands = [str(_num(b)) for b in meta.attrs["bands_km"]]

@@ -403,44 +403,13 @@ def territory_runs(zruns: RouteRuns, zoned: Zoned) -> RouteRuns:
 def run_zones(zruns: RouteRuns, zoned: Zoned, sea_route: npt.NDArray[np.bool_]) -> IntArray:
     """Return each zones run's zone number (-1: no zone).
 
-    Two corrections to the layers: on a sea route, land is sea (the drawn lane clipped an
-    islet or a cape); and water no longer than :data:`RIVER_KM` between two stretches of land
-    that lies in states' waters is a river (OpenStreetMap's maritime polygons reach up the
-    rivers to the border): it counts as land.
+    On a sea route (:data:`SEA_KINDS`) land is water: what the land layer calls land under a
+    ship's track is a canal, a port's river or an islet or cape the drawn lane clipped, and
+    counts as the state's waters (``territorial``: within 12 nm, internal waters included).
     """
     zone = np.where(zruns.state >= 0, zoned.zone_number[np.maximum(zruns.state, 0)], -1)
     if sea_route.any():
         zone = np.where((zone == 0) & sea_route[zruns.route], 1, zone)
-    n = zone.size
-    if n < 3:
-        return zone
-    water = zone != 0
-    first = water & np.r_[True, ~water[:-1] | (zruns.route[1:] != zruns.route[:-1])]
-    group = np.cumsum(first) - 1
-    idx = np.flatnonzero(water)
-    if idx.size == 0:
-        return zone
-    g = group[idx]
-    n_groups = int(g.max()) + 1
-    length = np.bincount(g, weights=(zruns.stop_m - zruns.start_m)[idx], minlength=n_groups)
-    unclaimed = np.bincount(g, weights=(zone[idx] < 0).astype(float), minlength=n_groups)
-    g_first = np.full(n_groups, n, dtype=np.int64)
-    g_last = np.full(n_groups, -1, dtype=np.int64)
-    np.minimum.at(g_first, g, idx)
-    np.maximum.at(g_last, g, idx)
-    before, after = g_first - 1, g_last + 1
-    ok_b = (before >= 0) & (after < n)
-    before_c, after_c = np.clip(before, 0, n - 1), np.clip(after, 0, n - 1)
-    river = (
-        ok_b
-        & (length <= RIVER_KM * 1000.0)
-        & (unclaimed == 0)
-        & (zone[before_c] == 0)
-        & (zone[after_c] == 0)
-        & (zruns.route[before_c] == zruns.route[g_first])
-        & (zruns.route[after_c] == zruns.route[g_last])
-    )
-    zone[idx[river[g]]] = 0
     return zone
 
 
@@ -479,6 +448,8 @@ def zone_summaries(
             zruns.stop_m[sl].tolist(),
             strict=True,
         ):
+            if k < _EPS_KM * 1e-3:  # a stretch of float noise between two zones' edges
+                continue
             if s < 0:
                 high_seas += k
             else:

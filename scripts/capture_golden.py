@@ -2,7 +2,7 @@
 
 Usage: python scripts/capture_golden.py
 
-Captures `georoutes compare --format json` (catalog, CHN and PRK, bands 10/50/100),
+Captures `georoutes compare --format json` (catalog, CHN and PRK, bands 10/50/100, land-only territory),
 `georoutes catalog --format json`, the `scenario seed` CSVs and the analysis of the test
 fixtures (tests/data/*.geojson). tests/test_golden.py compares today's outputs with them
 (floats to 1e-9 relative).
@@ -33,10 +33,24 @@ def _run(args: list[str]) -> str:
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     compare = _run(
-        ["compare", "--focus", "CHN", "--focus", "PRK", "--bands", "10,50,100", "--format", "json"]
+        [
+            "compare",
+            "--focus",
+            "CHN",
+            "--focus",
+            "PRK",
+            "--bands",
+            "10,50,100",
+            "--waters",
+            "land",
+            "--format",
+            "json",
+        ]
     )
     (OUT / "compare.json").write_text(compare, encoding="utf-8")
-    (OUT / "catalog.json").write_text(_run(["catalog", "--format", "json"]), encoding="utf-8")
+    (OUT / "catalog.json").write_text(
+        _run(["catalog", "--waters", "land", "--format", "json"]), encoding="utf-8"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         _run(["scenario", "seed", "--out", tmp, "--quiet"])
         target = OUT / "scenario"
@@ -47,7 +61,7 @@ def main() -> None:
     fixtures = sorted(str(p) for p in (ROOT / "tests" / "data").glob("*.geojson"))
     docs = {}
     for path in fixtures:
-        text = _run(["compare", path, "--focus", "CHN", "--format", "json"])
+        text = _run(["compare", path, "--focus", "CHN", "--waters", "land", "--format", "json"])
         docs[Path(path).name] = json.loads(text)["routes"]
     (OUT / "fixtures.json").write_text(
         json.dumps(docs, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"

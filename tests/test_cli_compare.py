@@ -49,7 +49,14 @@ def test_compare_json_follows_the_design_contract(compare_json):
         for x in route["crossings"]:
             # track_km: where a calibrated route's crossing lies by its km posts
             assert set(x) - {"track_km"} == {"from", "to", "via", "lon", "lat", "km"}
-            assert x["via"] in {"land", "sea"}
+            assert x["via"] in {"land", "maritime", "landfall", "sea"}
+        zones = route["km_by_zone"]
+        assert set(zones) == {c for c, km in route["km_by_state"].items()} | set(zones)
+        for code, km in route["km_by_state"].items():
+            # the default model (territorial): a state's km are its land and territorial sea
+            by_zone = zones[code]
+            assert by_zone["land_km"] + by_zone["territorial_km"] == pytest.approx(km, abs=1e-6)
+        assert doc["waters"] == "territorial"
         for code in ("CHN", "PRK"):
             ex = route["exposure"][code]
             assert list(ex["within_km"]) == ["10", "50", "100"]

@@ -38,7 +38,7 @@ def test_a_changed_layer_moves_the_figures_by_the_right_amount(routes):
     without = boundaries[boundaries["code"] != "PRK"].reset_index(drop=True)
     without.attrs = {"name": "no PRK", "version": "test"}
     row = georoutes.analyze(
-        routes, boundaries=boundaries, focus=["CHN"], sensitivity=[without]
+        routes, boundaries=boundaries, focus=["CHN"], sensitivity=[without], waters="land"
     ).iloc[0]
     delta = row["sensitivity"]["no PRK"]
     assert delta["km_by_state"]["PRK"] == pytest.approx(-row["km_by_state"]["PRK"])
@@ -59,7 +59,7 @@ def test_composite_against_natural_earth_on_the_tumen():
             shapely.LineString([(130.6425, 42.4361), (130.6399, 42.4218), (130.6343, 42.4100)])
         ],
     )
-    row = georoutes.analyze(line, focus=["CHN"], sensitivity=["ne"]).iloc[0]
+    row = georoutes.analyze(line, focus=["CHN"], sensitivity=["ne"], waters="land").iloc[0]
     delta = row["sensitivity"]["ne"]
     assert row["exposure"]["CHN"]["min_distance_km"] < 2.0
     assert delta["exposure"]["CHN"]["min_distance_km"] > 5.0  # NE puts China > 5 km further
@@ -72,7 +72,9 @@ def test_report_section_shows_the_deltas(routes):
     ne = georoutes.load_boundaries("ne")
     without = ne[ne["code"] != "PRK"].reset_index(drop=True)
     without.attrs = {"name": "no PRK", "version": "test"}
-    analysis = georoutes.analyze(hostile, boundaries=ne, focus=["CHN"], sensitivity=[without])
+    analysis = georoutes.analyze(
+        hostile, boundaries=ne, focus=["CHN"], sensitivity=[without], waters="land"
+    )
     ((title, body),) = sensitivity_sections(analysis)
     assert "no PRK" in title
     km = analysis.iloc[0]["km_by_state"]["PRK"]

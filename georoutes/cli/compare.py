@@ -37,6 +37,12 @@ def analysis_json(analysis: pd.DataFrame, extra: dict[str, Any] | None = None) -
         ),
         "focus": analysis.attrs["focus"],
         "bands_km": analysis.attrs["bands_km"],
+        "waters": analysis.attrs.get("waters", "land"),
+        **(
+            {"waters_layers": analysis.attrs["waters_layers"]}
+            if "waters_layers" in analysis.attrs
+            else {}
+        ),
         "routes": to_records(analysis),
     }
     if extra:

@@ -9,7 +9,9 @@ The seed's questions, one function per table, each returning one titled table (`
 - :mod:`~georoutes.scenario.calibration`: :func:`calibration_table` (the DPRK's fee next to the
   published estimates, :func:`fee_calibration`), :func:`capex_check_table`;
 - :mod:`~georoutes.scenario.corridors`: :func:`corridors_table` (Busan → Europe: km through
-  Russia, China, other states, at sea).
+  Russia, China, other states, at sea);
+- :mod:`~georoutes.scenario.waters`: :func:`waters_table` (km of each route at sea in each
+  state's land, territorial sea and EEZ; how it enters each).
 
 :func:`seed_scenario` composes them; :mod:`~georoutes.scenario.markdown` renders them and
 :func:`write_scenario` writes them. The seed's choices are the constants of
@@ -62,6 +64,7 @@ from georoutes.scenario.seed import (
     SEED_TRANSIT_STATE,
     SEED_VOLUME_BCM_PER_YEAR,
 )
+from georoutes.scenario.waters import waters_table
 
 __all__ = [
     "SEED_BANDS_KM",
@@ -89,6 +92,7 @@ __all__ = [
     "seed_analysis",
     "seed_scenario",
     "transit_fees_table",
+    "waters_table",
     "write_scenario",
 ]
 
@@ -111,7 +115,8 @@ def seed_scenario(
 
     ``pipelines`` (:func:`pipelines_table`), ``transit_fees`` (:func:`transit_fees_table`),
     ``calibration`` (:func:`calibration_table`), ``capex`` (:func:`capex_table`),
-    ``capex_check`` (:func:`capex_check_table`), ``corridors`` (:func:`corridors_table`).
+    ``capex_check`` (:func:`capex_check_table`), ``corridors`` (:func:`corridors_table`),
+    ``waters`` (:func:`waters_table`: km in each state's land, territorial sea and EEZ).
     A table whose routes are not in the analysis is returned empty with its columns, and its
     ``attrs["note"]`` says what is missing and how to add it; every table has
     ``attrs["title"]``, ``attrs["question"]``, ``attrs["answers"]`` (one-line findings) and
@@ -141,7 +146,7 @@ def seed_scenario(
     Returns
     -------
     dict of str to pandas.DataFrame
-        The six tables, in the order above.
+        The seven tables, in the order above.
     """
     check_analysis(analysis, ("states", "km_by_state", "offshore_km", "length_km"))
     pipes, excluded = pipeline_options(analysis, pipeline_ids=pipeline_ids, destination=destination)
@@ -167,6 +172,7 @@ def seed_scenario(
         "corridors": corridors_table(
             analysis, corridor_ids=corridor_ids, focus=focus, corridor_state=corridor_state
         ),
+        "waters": waters_table(analysis),
     }
     boundaries = analysis.attrs.get("boundaries", {})
     for table in tables.values():

@@ -93,7 +93,15 @@ def _markdown_table(table: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-_ORDER = ("pipelines", "transit_fees", "calibration", "capex", "capex_check", "corridors")
+_ORDER = (
+    "pipelines",
+    "transit_fees",
+    "calibration",
+    "capex",
+    "capex_check",
+    "corridors",
+    "waters",
+)
 
 
 def _markdown_intro(assumptions: Mapping[str, Any]) -> list[str]:
