@@ -636,7 +636,7 @@ def flatten(analysis: pd.DataFrame) -> pd.DataFrame:
             "transit_states_count": len(row["transit_states"]),
             "crossings_count": len(row["crossings"]),
             "offshore_km": row["offshore_km"],
-            "high_seas_km": row["high_seas_km"],
+            "high_seas_km": row.get("high_seas_km", math.nan),
         }
         for code in codes:
             flat[f"km_by_state.{code}"] = row["km_by_state"].get(code, 0.0)

@@ -301,6 +301,31 @@ def km_measure(analysis: pd.DataFrame) -> pd.DataFrame:
     return drawn
 
 
+def _land_and_sea(
+    analysis: pd.DataFrame, onshore_km: pd.Series, offshore_km: pd.Series
+) -> tuple[pd.Series, pd.Series]:
+    """Return km on land and at sea when the analysis measured maritime zones.
+
+    Under ``waters="territorial"`` or ``"eez"`` a state's km include its waters, so onshore is
+    the routes' ``land_km`` (scaled to track km for calibrated routes) and offshore the rest.
+    Routes analysed on land only keep ``km_by_state`` / ``offshore_km``.
+    """
+    onshore = onshore_km.to_numpy(dtype="float64", copy=True)
+    offshore = offshore_km.to_numpy(dtype="float64", copy=True)
+    lengths = pd.to_numeric(analysis["length_km"], errors="coerce").to_numpy(dtype="float64")
+    for i, zones in enumerate(analysis["km_by_zone"].tolist()):
+        if not isinstance(zones, dict) or not any(
+            "territorial_km" in z for z in zones.values() if isinstance(z, dict)
+        ):
+            continue
+        land = math.fsum(float(z.get("land_km", 0.0)) for z in zones.values())
+        total = onshore[i] + offshore[i]
+        scale = total / lengths[i] if lengths[i] > 0 else 1.0
+        onshore[i], offshore[i] = land * scale, total - land * scale
+    index = onshore_km.index
+    return pd.Series(onshore, index=index), pd.Series(offshore, index=index)
+
+
 _BREAKDOWN_COLUMNS = [
     "id",
     "state",
@@ -489,7 +514,8 @@ def capex(
     Returns
     -------
     pandas.DataFrame
-        Aligned to ``analysis.index``: ``onshore_km`` (sum of ``km_by_state``), ``offshore_km``,
+        Aligned to ``analysis.index``: ``onshore_km`` (sum of ``km_by_state``; the routes'
+        ``land_km`` when the analysis measured maritime zones), ``offshore_km``,
         ``capex_onshore_usd``, ``capex_offshore_usd``, ``capex_usd``.
 
     Examples
@@ -506,6 +532,8 @@ def capex(
     measure = km_measure(analysis)
     onshore_km = measure["km_by_state"].map(lambda v: math.fsum(km_by_state_of(v).values()))
     offshore_km = pd.to_numeric(measure["offshore_km"], errors="coerce").astype("float64")
+    if "km_by_zone" in analysis and "length_km" in analysis:
+        onshore_km, offshore_km = _land_and_sea(analysis, onshore_km, offshore_km)
     table = pd.DataFrame(
         {"onshore_km": onshore_km.astype("float64"), "offshore_km": offshore_km},
         index=analysis.index.copy(),

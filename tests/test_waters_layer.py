@@ -45,6 +45,7 @@ REGIONS = {
 
 # --- helpers ---------------------------------------------------------------------------------
 
+
 @cache
 def layer(path: Path) -> gpd.GeoDataFrame:
     return gpd.read_parquet(path)
@@ -79,8 +80,9 @@ def planar_km2(geom: shapely.Geometry) -> float:
     if not len(parts):
         return 0.0
     b = shapely.bounds(parts)
-    return float(np.sum(shapely.area(parts) * np.cos(np.radians((b[:, 1] + b[:, 3]) / 2)))
-                 * 111.32 ** 2)
+    return float(
+        np.sum(shapely.area(parts) * np.cos(np.radians((b[:, 1] + b[:, 3]) / 2))) * 111.32**2
+    )
 
 
 def clip(geom: shapely.Geometry, rect) -> shapely.Geometry:
@@ -156,8 +158,9 @@ def coast(code: str) -> shapely.Geometry:
 @cache
 def build_waters():
     """scripts/build_waters.py as a module."""
-    spec = importlib.util.spec_from_file_location("build_waters",
-                                                  ROOT / "scripts" / "build_waters.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_waters", ROOT / "scripts" / "build_waters.py"
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules["build_waters"] = module
     spec.loader.exec_module(module)
@@ -165,6 +168,7 @@ def build_waters():
 
 
 # --- the files -------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(("path", "zone"), [(TERRITORIAL, "territorial"), (EEZ, "eez")])
 def test_schema_and_metadata(path, zone):
@@ -189,7 +193,8 @@ def test_schema_and_metadata(path, zone):
     m = meta(path)
     assert m["source"] == "npm @geo-maps/countries-maritime-10m@0.6.0"
     assert m["source_sha256"] == (
-        "c63144607cc8aeb5784f8e14b7bf8c8fcdaf2e000b93fe44b1991257773e13a1")
+        "c63144607cc8aeb5784f8e14b7bf8c8fcdaf2e000b93fe44b1991257773e13a1"
+    )
     assert "ODbL" in m["licence"]
     assert "OpenStreetMap contributors" in m["licence"]
     assert m["region_bbox"] == list(REGION)
@@ -207,6 +212,7 @@ def test_provenance_names_the_outputs():
 
 
 # --- invariants ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("region", REGIONS)
 def test_zones_overlap_neither_land_nor_each_other(region):
@@ -226,13 +232,15 @@ def test_zones_overlap_neither_land_nor_each_other(region):
     pairs = [(a, b) for a, b in zip(i, j, strict=True) if a < b and owner[a] != owner[b]]
     overlap = sum(planar_km2(shapely.intersection(parts[a], parts[b])) for a, b in pairs)
     assert overlap < 1e-3, f"{region}: zones overlap by {overlap:.2e} km²"
-    ground = shapely.union_all([clip(g, rect) for g in land().geometry.values
-                                if shapely.intersects(g, shapely.box(*rect))])
+    ground = shapely.union_all(
+        [clip(g, rect) for g in land().geometry.values if shapely.intersects(g, shapely.box(*rect))]
+    )
     on_land = planar_km2(shapely.intersection(shapely.union_all(parts), ground))
     assert on_land < 1e-3, f"{region}: zones overlap land by {on_land:.2e} km²"
 
 
 # --- the method on synthetic coasts ----------------------------------------------------------
+
 
 def sites_of(polygons: dict[str, shapely.Geometry], spacing_km: float = 1.0):
     bw = build_waters()
@@ -249,11 +257,19 @@ def test_median_line_between_two_straight_opposite_coasts_lies_midway():
     bw = build_waters()
     south = 35.0
     north = GEOD.fwd(6.0, south, 0.0, 300e3)[1]  # 300 km due north: the coasts are parallels
-    lands = {"AAA": shapely.box(0.0, 30.0, 12.0, south),
-             "BBB": shapely.box(0.0, north, 12.0, north + 5.0)}
+    lands = {
+        "AAA": shapely.box(0.0, 30.0, 12.0, south),
+        "BBB": shapely.box(0.0, north, 12.0, north + 5.0),
+    }
     lon, lat, code = sites_of(lands)
-    zones = bw.model_eez(lon, lat, code, list(lands.values()),
-                         bw.tile_grid(bbox=(0.0, 30.0, 12.0, 42.0)), bw.EEZ_RADIUS_M)
+    zones = bw.model_eez(
+        lon,
+        lat,
+        code,
+        list(lands.values()),
+        bw.tile_grid(bbox=(0.0, 30.0, 12.0, 42.0)),
+        bw.EEZ_RADIUS_M,
+    )
     assert set(zones) == {"AAA", "BBB"}
     shared = [(x, y) for x, y, _, _ in bw.shared_vertices(zones) if 2.0 <= x <= 10.0]
     assert len(shared) > 20
@@ -270,8 +286,14 @@ def test_200_nm_limit_is_200_nm_from_the_coast():
     bw = build_waters()
     lands = {"AAA": shapely.box(0.0, 30.0, 10.0, 40.0)}
     lon, lat, code = sites_of(lands)
-    zones = bw.model_eez(lon, lat, code, list(lands.values()),
-                         bw.tile_grid(bbox=(-6.0, 24.0, 18.0, 48.0)), bw.EEZ_RADIUS_M)
+    zones = bw.model_eez(
+        lon,
+        lat,
+        code,
+        list(lands.values()),
+        bw.tile_grid(bbox=(-6.0, 24.0, 18.0, 48.0)),
+        bw.EEZ_RADIUS_M,
+    )
     zone = zones["AAA"]
     assert zone.geom_type == "Polygon"
     assert len(zone.interiors) == 1
@@ -281,8 +303,10 @@ def test_200_nm_limit_is_200_nm_from_the_coast():
     assert np.abs(d - R200).max() < 0.5, np.abs(d - R200).max()  # the brief: ±0.5 km
     assert np.abs(d - R200).max() < 0.05  # what the method gives
     inner = shapely.Polygon(zone.interiors[0])
-    assert shapely.equals_exact(shapely.normalize(inner), shapely.normalize(lands["AAA"]), 1e-9) \
+    assert (
+        shapely.equals_exact(shapely.normalize(inner), shapely.normalize(lands["AAA"]), 1e-9)
         or abs(inner.area - lands["AAA"].area) < 1e-9
+    )
 
 
 def test_geodesic_circles_are_round_on_the_ellipsoid():
@@ -297,6 +321,7 @@ def test_geodesic_circles_are_round_on_the_ellipsoid():
 
 
 # --- Northeast Asia ------------------------------------------------------------------------
+
 
 def test_dprk_east_coast_territorial_sea_and_eez():
     prk = geometry_of(land(), "PRK")
@@ -314,8 +339,9 @@ def test_korea_strait_median_line_between_busan_and_tsushima():
     coords = [busan, tsushima]
     seq = zones_along(coords, step_km=0.05)
     assert runs([s for s in seq if s[0] == "eez"]) == [("eez", "KOR"), ("eez", "JPN")]
-    k = next(i for i in range(1, len(seq)) if seq[i - 1] == ("eez", "KOR")
-             and seq[i] == ("eez", "JPN"))
+    k = next(
+        i for i in range(1, len(seq)) if seq[i - 1] == ("eez", "KOR") and seq[i] == ("eez", "JPN")
+    )
     n = len(seq)
     length = GEOD.inv(*busan, *tsushima)[2] / 1000
     x, y, _ = GEOD.fwd(*busan, GEOD.inv(*busan, *tsushima)[0], length * 1000 * k / (n - 1))
@@ -325,7 +351,9 @@ def test_korea_strait_median_line_between_busan_and_tsushima():
     # Midway between the two shores the point is in the zone of the state whose coast is
     # nearer (the nearest coast need not be the two end points' shores).
     mx, my = GEOD.npts(*busan, *tsushima, 1)[0]
-    nearer = "JPN" if distance_km(mx, my, coast("JPN")) < distance_km(mx, my, coast("KOR")) else "KOR"
+    nearer = (
+        "JPN" if distance_km(mx, my, coast("JPN")) < distance_km(mx, my, coast("KOR")) else "KOR"
+    )
     assert zone_at(mx, my) == ("eez", nearer)
 
 
@@ -337,21 +365,30 @@ def shared_vertices(a: str, b: str, rect) -> np.ndarray:
 
 
 # (PRK and JPN do not meet: Korea's and Russia's zones lie between them.)
-@pytest.mark.parametrize("pair", [("KOR", "JPN"), ("KOR", "CHN"), ("KOR", "PRK"), ("PRK", "RUS"),
-                                  ("PRK", "CHN"), ("JPN", "RUS")])
+@pytest.mark.parametrize(
+    "pair",
+    [
+        ("KOR", "JPN"),
+        ("KOR", "CHN"),
+        ("KOR", "PRK"),
+        ("PRK", "RUS"),
+        ("PRK", "CHN"),
+        ("JPN", "RUS"),
+    ],
+)
 def test_median_lines_in_northeast_asia_are_equidistant_from_the_coasts(pair):
     a, b = pair
     inner = (104.0, 33.0, 146.0, 57.0)  # nearest coasts inside the OpenStreetMap region
     xy = shared_vertices(a, b, inner)
     assert len(xy) >= 5, f"{a}|{b}: no common boundary"
     xy = xy[np.linspace(0, len(xy) - 1, min(len(xy), 10)).astype(int)]
-    islets = {c: [shapely.Point(x, y) for k, x, y in meta(EEZ)["islets"] if k == c]
-              for c in pair}
+    islets = {c: [shapely.Point(x, y) for k, x, y in meta(EEZ)["islets"] if k == c] for c in pair}
     for x, y in xy:
         da, db = distance_km(x, y, coast(a)), distance_km(x, y, coast(b))
         assert max(da, db) <= R200 + 0.5
-        to_islet = any(distance_km(x, y, p) < d + 0.5 for c, d in ((a, da), (b, db))
-                       for p in islets[c])
+        to_islet = any(
+            distance_km(x, y, p) < d + 0.5 for c, d in ((a, da), (b, db)) for p in islets[c]
+        )
         tolerance = 1.0 if to_islet else 0.25  # islets are placed to ±1 km; coasts to 55 m
         assert abs(da - db) / 2 < tolerance, (a, b, x, y, da, db)
 
@@ -359,14 +396,22 @@ def test_median_lines_in_northeast_asia_are_equidistant_from_the_coasts(pair):
 def test_200_nm_limit_east_of_japan():
     jpn = geometry_of(eez(), "JPN")
     rect = (142.5, 33.0, 149.5, 41.0)
-    others = shapely.union_all([shapely.boundary(clip(g, rect)) for c, g in
-                                zip(eez()["code"], eez().geometry.values, strict=True)
-                                if c != "JPN"])
+    others = shapely.union_all(
+        [
+            shapely.boundary(clip(g, rect))
+            for c, g in zip(eez()["code"], eez().geometry.values, strict=True)
+            if c != "JPN"
+        ]
+    )
     xy = shapely.get_coordinates(clip(jpn, rect))
     # Vertices on a boundary with another state's zone are median-line points, not the cap.
     xy = xy[shapely.distance(shapely.points(xy), others) > 1e-7]
-    xy = xy[(xy[:, 0] > rect[0] + 0.01) & (xy[:, 0] < rect[2] - 0.01)
-            & (xy[:, 1] > rect[1] + 0.01) & (xy[:, 1] < rect[3] - 0.01)]
+    xy = xy[
+        (xy[:, 0] > rect[0] + 0.01)
+        & (xy[:, 0] < rect[2] - 0.01)
+        & (xy[:, 1] > rect[1] + 0.01)
+        & (xy[:, 1] < rect[3] - 0.01)
+    ]
     xy = xy[np.linspace(0, len(xy) - 1, min(len(xy), 120)).astype(int)]
     d = np.array([distance_km(x, y, coast("JPN")) for x, y in xy])
     cap = d > 300.0  # the outer limit (the rest: Japan's territorial sea's edge)

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from ..analyze import analyze, to_records
 from ..boundaries import load_boundaries
-from ..compare import comparison
+from ..compare import comparison, distinct
 from ._options import analysis_options, load_routes, out_option, tariff_for, waters_kwargs
 from ._output import emit, render, status
 
@@ -187,9 +187,15 @@ def compare_command(
         kinds=("pipeline",),
     )
     nested.attrs = analysis.attrs
-    if fmt == "json":
+    if fmt == "json":  # the contract: one entry per input route
         emit(analysis_json(nested), out)
-    elif fmt == "csv":
+        return
+    # Tables show each physical line once (a corridor made of one whole route is that route).
+    kept, aliases = distinct(nested, frame)
+    flat = flat.loc[[i for i in flat.index if i in kept.index]]
+    for first, same in aliases.items():
+        click.echo(f"note: {', '.join(same)}: the same line as {first}, shown once", err=True)
+    if fmt == "csv":
         emit(flat.to_csv(lineterminator="\n"), out)
     else:
-        emit(render(analysis_table(nested)), out)
+        emit(render(analysis_table(kept)), out)

@@ -37,6 +37,7 @@ from georoutes.render._html import (
     route_colours,
     state_colours,
 )
+from georoutes.waters import load_waters
 
 __all__ = ["DISPLAY_TOLERANCE_M", "RenderInputs", "RenderOptions"]
 
@@ -138,6 +139,13 @@ def _analysis_layer(analysis: pd.DataFrame) -> gpd.GeoDataFrame:
     except ImportError:
         return load_boundaries((analysis.attrs.get("boundaries") or {}).get("key"))
     return analysis_info(analysis).layer()
+
+
+def _analysis_territory(analysis: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Return the territory the analysis measured to (land, or land and waters)."""
+    from georoutes.analyze import analysis_info
+
+    return analysis_info(analysis).territory()
 
 
 def scene_layer(analysis: pd.DataFrame, boundaries: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
@@ -435,6 +443,8 @@ class Scene:
     crossings: list[dict[str, Any]]
     places: list[dict[str, Any]]
     attribution: Markup
+    #: Maritime zones drawn under the routes (zone, code, display polygon); none under "land".
+    zones: tuple[tuple[str, str, object], ...] = ()
 
 
 def route_context(
@@ -539,6 +549,20 @@ def build_scene(analysis: pd.DataFrame, routes: gpd.GeoDataFrame, options: Rende
         (codes[focus_rows[k]], state_names.get(codes[focus_rows[k]], ""), g) for k, g in focus_geoms
     ]
     names = {r.id: r.name for r in scene_routes}
+    # Under a maritime model the figures are measured to land and waters: the bands grow from
+    # that territory, and the zones are drawn.
+    waters = str(analysis.attrs.get("waters", "land"))
+    band_layer = layer
+    zones: list[tuple[str, str, object]] = []
+    if waters != "land":
+        try:
+            band_layer = _analysis_territory(analysis)
+        except GeorouteError:
+            band_layer = layer
+        for zone in ("territorial", "eez"):
+            sea = load_waters(zone)
+            sea_codes = [str(c) for c in sea["code"]]
+            zones.extend((zone, sea_codes[i], g) for i, g in window.clip(sea.geometry.values))
     return Scene(
         center_lon=center,
         window=window,
@@ -550,11 +574,12 @@ def build_scene(analysis: pd.DataFrame, routes: gpd.GeoDataFrame, options: Rende
         state_names=state_names,
         boundaries=boundary_shapes,
         focus=focus_shapes,
-        bands=_band_shapes(layer, focus, bands(options.bands_km, analysis), detail),
+        bands=_band_shapes(band_layer, focus, bands(options.bands_km, analysis), detail),
         pieces=_pieces(options.transits, names, center),
         crossings=_crossings(options.crossings, analysis, names, state_names, center),
         places=_places(options.places, center),
         attribution=layer_attribution(layer, analysis),
+        zones=tuple(zones),
     )
 
 
@@ -590,6 +615,7 @@ def _pieces(
                 "route_id": route_id,
                 "route_name": names[route_id],
                 "state": None if is_missing(row.state) else str(row.state),
+                "zone": None if is_missing(getattr(row, "zone", None)) else str(row.zone),
                 "from_km": row.from_km,
                 "to_km": row.to_km,
                 "length_km": row.length_km,

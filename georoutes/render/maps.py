@@ -255,14 +255,49 @@ def _feature_layer(
 
 
 def _polygon_layer(
-    name: str, shapes: Iterable[tuple[dict[str, Any], object]], style: Mapping[str, Any]
+    name: str,
+    shapes: Iterable[tuple[dict[str, Any], object]],
+    style: Mapping[str, Any],
+    *,
+    show: bool = True,
 ) -> folium.GeoJson:
     return folium.GeoJson(
         _geojson(shapes),
         name=layer_name(name),
         style_function=lambda _f, s=dict(style): s,
         interactive=False,
+        show=show,
     )
+
+
+#: How the maritime zones are drawn (fills under the routes; toggle them in the layer control).
+ZONE_STYLES: dict[str, tuple[str, dict[str, Any]]] = {
+    "territorial": (
+        "Territorial seas (12 nm)",
+        {"color": "#4f8fbf", "weight": 0.6, "fillColor": "#4f8fbf", "fillOpacity": 0.18},
+    ),
+    "eez": (
+        "EEZ (200 nm, modelled: not the legal boundary)",
+        {"color": "#7fa7c9", "weight": 0.5, "dashArray": "3 3", "fillOpacity": 0.0},
+    ),
+}
+#: Route pieces by zone: solid on land, dashed in territorial seas, dotted in EEZs.
+ZONE_DASH: dict[str | None, str | None] = {
+    "land": None,
+    "territorial": "8 4",
+    "eez": "2 5",
+    None: "2 6",
+}
+
+
+def _add_zones(m: folium.Map, scene: Scene) -> None:
+    for zone in ("eez", "territorial"):
+        shapes = [
+            ({"code": plain_property(c), "zone": zone}, g) for z, c, g in scene.zones if z == zone
+        ]
+        if shapes:
+            title, style = ZONE_STYLES[zone]
+            _polygon_layer(title, shapes, style, show=zone == "territorial").add_to(m)
 
 
 # The default background. xyzservices (2026.9) lists CARTO's basemaps as needing an API key and
@@ -309,6 +344,7 @@ def _add_areas(m: folium.Map, scene: Scene, *, tiles: bool) -> None:
             "fillOpacity": 0.0 if tiles else 1.0,
         },
     ).add_to(m)
+    _add_zones(m, scene)
     for code, name, geom in scene.focus:
         _polygon_layer(
             f"Focus: {code}" + (f" ({name})" if name else ""),
@@ -357,14 +393,16 @@ def _add_pieces(m: folium.Map, scene: Scene) -> None:
             (
                 {
                     "colour": colour,
-                    "dash": None if piece["state"] else "2 6",
+                    "dash": ZONE_DASH.get(piece.get("zone") or "land")
+                    if piece["state"]
+                    else ZONE_DASH[None],
                     "tooltip": js_literal_safe(render("piece_tooltip.html", p=piece)),
                 },
                 _lines(piece["parts"]),
             )
         )
     _feature_layer(
-        "Route pieces by state",
+        "Route pieces by state and zone",
         features,
         class_name="georoutes-piece",
         show=False,

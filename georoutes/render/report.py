@@ -185,6 +185,14 @@ def _table(
     return columns, rows
 
 
+#: What a state's territory is under each model, as the report says it.
+_TERRITORY = {
+    "land": "territory = land only",
+    "territorial": "territory = land and the 12 nm territorial sea",
+    "eez": "territory = land, territorial sea and the 200 nm EEZ (modelled, not the legal line)",
+}
+
+
 def _crossing_rows(analysis: pd.DataFrame) -> list[dict[str, Any]]:
     out = []
     for route_id, row in analysis.iterrows():
@@ -291,6 +299,7 @@ def build_report(
             focus=focus,
             bands=[f"{b:g}" for b in bands(opts.bands_km, analysis)],
             boundaries=layer_description(analysis, layer),
+            territory=_TERRITORY.get(str(analysis.attrs.get("waters", "land")), ""),
             map_html=map_html(m),
             map_height_px=int(map_height_px),
             chart=chart(shown, families, colours, state_names),
