@@ -419,7 +419,7 @@ def _scenario_section(table: pd.DataFrame, analysis: pd.DataFrame) -> Markup:
             0, "to", [names.get(ends.get(str(i), ""), ends.get(str(i), "—")) for i in shown.index]
         )
         shown = shown.sort_values("to", kind="stable")
-        answers = [a for a in answers if not str(a).startswith("Shortest")]
+        answers = [a for a in answers if "shortest" not in str(a).lower()]
         for to, group in shown.groupby("to", sort=False):
             lengths = group["length_km"].astype("float64")
             best = str(lengths.idxmin())

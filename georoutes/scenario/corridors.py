@@ -32,6 +32,15 @@ def _seed_corridors(analysis: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     return analysis.loc[wanted], absent
 
 
+def _water_km(row: pd.Series) -> float:
+    """Return a corridor's km over water: off the land polygons (``km_by_zone`` when measured)."""
+    zones = row.get("km_by_zone")
+    if isinstance(zones, dict) and any("territorial_km" in z for z in zones.values()):
+        land = math.fsum(float(z.get("land_km", 0.0)) for z in zones.values())
+        return float(row["length_km"]) - land
+    return float(row["offshore_km"])
+
+
 def _least(table: pd.DataFrame, column: str) -> str:
     """Return the ids of the rows with the least value of ``column``, comma-separated."""
     return ", ".join(map(str, table.index[table[column] == table[column].min()]))
@@ -62,7 +71,10 @@ def corridors_table(
     -------
     pandas.DataFrame
         ``name``, ``length_km``, ``states``, ``km_by_state.<corridor_state>``,
-        ``km_by_state.<focus>``, ``other_states_km`` (inside neither), ``offshore_km``: km.
+        ``km_by_state.<focus>``, ``other_states_km`` (inside neither), ``offshore_km``
+        (outside every state's territory), ``water_km`` (off the land polygons: sea, estuaries,
+        wide rivers), km; ``destination``.
+        The answers compare corridors to the same destination only.
     """
     if corridor_ids is None:
         corridors, absent = _seed_corridors(analysis)
@@ -80,6 +92,12 @@ def corridors_table(
         lambda km: math.fsum(v for s, v in km.items() if s not in pair)
     )
     table["offshore_km"] = corridors["offshore_km"].astype("float64")
+    table["water_km"] = [_water_km(row) for _, row in corridors.iterrows()]
+    table["destination"] = (
+        corridors["destination"].astype(object).where(corridors["destination"].notna(), "")
+        if "destination" in corridors.columns
+        else ""
+    )
     if corridor_ids is None and not len(table):
         note = (
             "no Busan → Europe corridors in the analysis (ids "
@@ -90,20 +108,28 @@ def corridors_table(
     else:
         note = f"missing from the analysis: {', '.join(absent)}" if absent else ""
     answers: list[str] = []
-    if len(table):
-        answers = [
-            f"Least km in {state_name(focus)}: {_least(table, f'km_by_state.{focus}')}.",
-            f"Least km in {state_name(corridor_state)}: "
-            f"{_least(table, f'km_by_state.{corridor_state}')}.",
-            f"Least km in states neither {state_name(corridor_state)} nor {state_name(focus)}: "
-            f"{_least(table, 'other_states_km')}.",
+    # Corridors are compared only with corridors to the same place.
+    for destination, group in table.groupby("destination", sort=False):
+        to = f"To {destination!s}: " if destination else ""
+        answers += [
+            f"{to}least km in {state_name(focus)}: {_least(group, f'km_by_state.{focus}')}.",
+            f"{to}least km in {state_name(corridor_state)}: "
+            f"{_least(group, f'km_by_state.{corridor_state}')}.",
+            f"{to}least km in states neither {state_name(corridor_state)} nor "
+            f"{state_name(focus)}: {_least(group, 'other_states_km')}.",
         ]
-        position = int(table["length_km"].to_numpy().argmin())
-        shortest_km = float(table["length_km"].to_numpy()[position])
-        sea_km = float(table["offshore_km"].to_numpy()[position])
+        position = int(group["length_km"].to_numpy().argmin())
+        shortest_km = float(group["length_km"].to_numpy()[position])
+        sea_km = float(group["water_km"].to_numpy()[position])
         answers.append(
-            f"Shortest: {table.index[position]} ({shortest_km:,.0f} km, of which "
-            f"{sea_km:,.0f} at sea)."
+            f"{to}shortest: {group.index[position]} ({shortest_km:,.0f} km, of which "
+            f"{sea_km:,.0f} over water)."
+        )
+    answers = [a[0].upper() + a[1:] for a in answers]
+    if table["destination"].nunique() > 1:
+        note = (note + "; " if note else "") + (
+            "the corridors end in different places: each is compared with those to the same "
+            "destination"
         )
     a, b = state_name(corridor_state), state_name(focus)
     return titled(
