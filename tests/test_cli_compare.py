@@ -85,8 +85,18 @@ def test_compare_csv_and_table_carry_the_same_figures(compare_json, tmp_path):
     result = CliRunner().invoke(cli, ["compare", "--format", "csv", "--out", str(out)])
     assert result.exit_code == 0
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(out.read_text()))}
+    # Tables show each physical line once: the sea-lane corridors are their sea lanes.
+    same = {
+        f"corridor-busan-europe-sea{s}": f"sea-busan-rotterdam-{t}"
+        for s, t in (("", "suez"), ("-cape", "cape"), ("-nsr", "nsr"))
+    }
+    assert not set(same) & set(rows)
+    assert "note: corridor-busan-europe-sea: the same line as sea-busan-rotterdam-suez" in (
+        result.stderr
+    )
     for route in compare_json["routes"]:
-        assert float(rows[route["id"]]["length_km"]) == pytest.approx(route["length_km"])
+        shown = rows[same.get(route["id"], route["id"])]
+        assert float(shown["length_km"]) == pytest.approx(route["length_km"])
     table = CliRunner().invoke(cli, ["compare", "--format", "table"], env={"COLUMNS": "80"})
     assert "pipeline-rus-prk-kor-2011" in table.stdout
 

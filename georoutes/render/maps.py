@@ -402,7 +402,7 @@ def _add_pieces(m: folium.Map, scene: Scene) -> None:
             )
         )
     _feature_layer(
-        "Route pieces by state and zone",
+        "Route pieces by state",
         features,
         class_name="georoutes-piece",
         show=False,
