@@ -15,7 +15,7 @@ from ..analyze import analyze, to_records
 from ..boundaries import load_boundaries
 from ..compare import comparison, distinct
 from ._options import analysis_options, load_routes, out_option, tariff_for, waters_kwargs
-from ._output import emit, render, status
+from ._output import emit, render, status, terminal_width
 
 __all__ = ["analysis_json", "analysis_table", "compare_command"]
 
@@ -61,6 +61,23 @@ def _sensitivity_text(delta: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
+def _chain(states: list[str], most: int = 8) -> str:
+    """Return the states in order, long chains (a sea lane's) shortened to their ends."""
+    if len(states) <= most:
+        return "→".join(states)
+    return "→".join(states[:4]) + "→…→" + "→".join(states[-2:]) + f" ({len(states)})"
+
+
+def _km_text(km_by_state: dict[str, float], most: int = 6) -> str:
+    """Return the km per state, the largest first when there are many."""
+    items = list(km_by_state.items())
+    if len(items) > most:
+        items = sorted(items, key=lambda kv: -kv[1])
+        rest = len(items) - most
+        return " ".join(f"{c} {v:,.0f}" for c, v in items[:most]) + f" +{rest} more"
+    return " ".join(f"{c} {v:,.0f}" for c, v in items)
+
+
 def analysis_table(analysis: pd.DataFrame) -> Table:
     """Return the analysis as a rich table (what a terminal shows)."""
     attrs = analysis.attrs
@@ -69,17 +86,26 @@ def analysis_table(analysis: pd.DataFrame) -> Table:
         f"{attrs['boundaries']['version']}",
         show_lines=False,
     )
-    for col, justify in (
+    # A narrow terminal drops the km-by-state column rather than squeeze every column to
+    # nothing (the figures are in --format csv/json).
+    wide = terminal_width() >= 120
+    columns = [
         ("id", "left"),
         ("kind", "left"),
         ("length km", "right"),
         ("states", "left"),
-        ("km by state", "left"),
+        *([("km by state", "left")] if wide else []),
         ("offshore km", "right"),
         ("crossings", "right"),
-    ):
+    ]
+    for col, justify in columns:
         # ids stay whole however narrow the terminal: they are what a reader looks rows up by
-        table.add_column(col, justify=justify, no_wrap=col in ("id", "length km", "offshore km"))  # type: ignore[arg-type]
+        table.add_column(
+            col,
+            justify=justify,  # type: ignore[arg-type]
+            no_wrap=col in ("id", "length km", "offshore km"),
+            min_width=min(len(col), 9),
+        )
     economics = "capex_usd" in analysis.columns
     for code in attrs["focus"]:
         table.add_column(
@@ -93,13 +119,12 @@ def analysis_table(analysis: pd.DataFrame) -> Table:
         table.add_column("transit fees USD/yr")
         table.add_column("capex USD", justify="right")
     for rid, row in analysis.iterrows():
-        kms = " ".join(f"{c} {v:,.0f}" for c, v in row["km_by_state"].items())
         cells: list[Any] = [
             Text(str(rid)),
             Text(str(row["kind"] or "")),
             f"{row['length_km']:,.1f}",
-            Text("→".join(row["states"])),
-            Text(kms),
+            Text(_chain(list(row["states"]))),
+            *([Text(_km_text(row["km_by_state"]))] if wide else []),
             f"{row['offshore_km']:,.1f}",
             str(len(row["crossings"])),
         ]
