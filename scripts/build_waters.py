@@ -35,6 +35,7 @@ import json
 import multiprocessing
 import os
 import subprocess
+import sys
 import tarfile
 import tempfile
 import time
@@ -117,28 +118,11 @@ SITE_GRID_DEG = 1e-5
 # Straight edges in a tile's projection are cut to this length (m) before unprojecting.
 SEGMENT_M = 5000.0
 
-# The package's `A3` is ISO 3166-1 alpha-3 (or a user-assigned code); Natural Earth's ADM0_A3
-# differs for these. The same table as scripts/build_osm_boundaries.py (main() checks that every
-# code ends up in the land layer).
-NE_CODE = {
-    "ALA": "ALD",  # Åland
-    "ESH": "SAH",  # Western Sahara
-    "PSE": "PSX",  # Palestine
-    "SSD": "SDS",  # South Sudan
-    "XKX": "KOS",  # Kosovo
-    "CCK": "IOA",  # Cocos (Keeling) Islands: NE's "Indian Ocean Territories"
-    "CXR": "IOA",  # Christmas Island: idem
-    # Natural Earth counts these as part of their sovereign's feature.
-    "BES": "NLD",
-    "BVT": "NOR",
-    "SJM": "NOR",
-    "GLP": "FRA",
-    "GUF": "FRA",
-    "MTQ": "FRA",
-    "MYT": "FRA",
-    "REU": "FRA",
-    "TKL": "NZL",
-}
+# NE_CODE: the same table as scripts/build_osm_boundaries.py (main() checks that every code ends
+# up in the land layer).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _osm_codes import NE_CODE  # noqa: E402
+
 # The source's Antarctica is the whole Antarctic Treaty area (everything south of 60°S). The
 # Treaty recognises no territorial sea or EEZ there; both layers leave it out.
 NO_WATERS = {"ATA"}
