@@ -269,7 +269,13 @@ def _empty(dtypes: dict[str, Any], attrs: dict[str, Any]) -> pd.DataFrame:
 def _conform(frame: pd.DataFrame, dtypes: dict[str, Any], attrs: dict[str, Any]) -> pd.DataFrame:
     """Return ``frame`` with exactly these columns, dtypes (index: text ``id``) and attrs."""
     frame = frame[list(dtypes)]
-    frame = frame.astype({c: d for c, d in dtypes.items() if frame[c].dtype != d})
+    # Text columns: missing values stay missing (astype(str) would make None the text "None"
+    # under pandas < 3).
+    text = [c for c, d in dtypes.items() if d is str and frame[c].dtype != d]
+    frame = frame.astype({c: d for c, d in dtypes.items() if frame[c].dtype != d and c not in text})
+    for c in text:
+        col = frame[c]
+        frame[c] = col.astype(str).where(col.notna(), None) if col.notna().any() else col
     frame.index = frame.index.astype(str)
     frame.index.name = "id"
     frame.attrs = cast("dict[Hashable | None, Any]", dict(attrs))
