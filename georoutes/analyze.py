@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
-import threading
-import warnings
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -186,13 +183,16 @@ def analyze(
     waters: str | None = None,
     waters_layer: gpd.GeoDataFrame | str | os.PathLike[str] | None = None,
     code_column: str = "code",
+    scheduler: Any = None,
 ) -> pd.DataFrame:
     """Return one row of metrics per route: length, states, km per state, crossings, exposure.
 
     Parameters
     ----------
     routes
-        A route file (GeoJSON, GeoPackage, GeoParquet), a GeoDataFrame, or a list of them.
+        A route file (GeoJSON, GeoPackage, GeoParquet), a GeoDataFrame, or a list of them; or
+        a ``dask_geopandas.GeoDataFrame``, for which the result is a lazy Dask DataFrame
+        (:func:`georoutes.partitions.analyze_partitions`).
     boundaries
         A boundary layer (GeoDataFrame from :func:`georoutes.load_boundaries`), the name of a
         shipped layer, or a path; default: the shipped default layer.
@@ -210,9 +210,15 @@ def analyze(
         a ``sensitivity`` column: km per state, offshore km, each exposure figure, and the
         crossings that appear or disappear.
     workers
-        Processes to share the routes between (POSIX only; forked, so the boundary index is
-        built once). ``0`` means one per CPU. Batches under 500 routes always run in this
-        process. Results do not depend on it.
+        Shorthand for a local Dask cluster of this many worker processes (``0``: one per
+        CPU), started once per process and kept; needs the ``dask`` extra. Batches under 500
+        routes run in this process. Results do not depend on it.
+    scheduler
+        Where the routes are analysed: a ``distributed.Client``, ``"processes"`` (a local
+        cluster, ``workers`` processes or one per CPU) or a scheduler's address
+        (``"tcp://HOST:PORT"``). The boundary and waters layers travel by name or path (a
+        layer built in memory goes through a temporary file, on a local cluster only), and
+        each worker reads and indexes them once. Results equal the in-process ones exactly.
     waters
         What a state's territory is (:mod:`georoutes.waters`): ``"land"``, ``"territorial"``
         (land and the 12 nm territorial sea) or ``"eez"`` (also the 200 nm exclusive economic
@@ -249,6 +255,20 @@ def analyze(
     >>> bool(row["exposure"]["CHN"]["within_km"]["50"] > 0)
     True
     """
+    if _is_dask_frame(routes):
+        return _analyze_dask(
+            routes,
+            boundaries=boundaries,
+            focus=focus,
+            bands_km=bands_km,
+            min_piece_km=min_piece_km,
+            sensitivity=sensitivity,
+            workers=workers,
+            waters=waters,
+            waters_layer=waters_layer,
+            code_column=code_column,
+            scheduler=scheduler,
+        )
     gdf, layer = _prepare(routes, boundaries)
     zoned, mode, user_waters = resolve_waters(layer, waters, waters_layer, code_column)
     measured = zoned.territory if zoned is not None else layer
@@ -258,21 +278,21 @@ def analyze(
         raise GeorouteError(f"min_piece_km: {min_piece_km!r} must be a number >= 0")
     if not isinstance(workers, int) or isinstance(workers, bool) or workers < 0:
         raise GeorouteError(f"workers: {workers!r} must be a whole number >= 0")
-    # Indexes built here, so forked workers share them.
-    boundary_index(measured)
-    if zoned is not None:
-        boundary_index(zoned.zones)
-    job = (gdf, layer, focus_codes, bands, float(min_piece_km), zoned)
-    n_proc = _processes(workers, len(gdf))
-    if n_proc > 1:
-        bounds = np.linspace(0, len(gdf), n_proc + 1).astype(int)
-        blocks = [(int(lo), int(hi)) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
-        with _JOB_LOCK:  # forked workers read the job from this module: one at a time
-            parts = _run_forked(job, blocks, n_proc)
-        summaries = [s for part in parts for s in part[0]]
-        expo = [e for part in parts for e in part[1]]
+    if scheduler is not None or (workers != 1 and len(gdf) >= _MIN_CLUSTER_ROUTES):
+        from .partitions import analyze_rows_on_cluster, cluster_client
+
+        summaries, expo = analyze_rows_on_cluster(
+            cluster_client(scheduler, workers),
+            gdf,
+            layer,
+            user_waters,
+            mode,
+            focus_codes,
+            bands,
+            float(min_piece_km),
+        )
     else:
-        summaries, expo = _analyze_rows(*job)
+        summaries, expo = _analyze_rows(gdf, layer, focus_codes, bands, float(min_piece_km), zoned)
     rows = []
     names, kinds = gdf["name"].tolist(), gdf["kind"].tolist()
     gap_states = [summary.pop("_gap_states", []) for summary in summaries]
@@ -327,6 +347,7 @@ def analyze(
                 workers=workers,
                 waters=mode,
                 waters_layer=user_waters,
+                scheduler=scheduler,
             )
             alts[key] = (other, _layer_meta(alt_layer))
         deltas: list[Any] = [
@@ -433,37 +454,32 @@ def _passed_through(gdf: gpd.GeoDataFrame) -> dict[str, list[Any]]:
     return out
 
 
-_MIN_ROUTES_PER_PROCESS = 250
+#: Smallest batch ``workers=N`` sends to a local cluster (smaller ones run in this process).
+_MIN_CLUSTER_ROUTES = 500
 _BATCH_ROUTES = 2000
-_JOB: list[tuple[Any, ...]] = []  # the job forked workers read (never pickled)
-_JOB_LOCK = threading.Lock()
 
 
-def _processes(workers: int, n_routes: int) -> int:
-    if workers == 1 or n_routes < 2 * _MIN_ROUTES_PER_PROCESS:
-        return 1
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    wanted = (os.cpu_count() or 1) if workers == 0 else workers
-    return max(1, min(wanted, n_routes // _MIN_ROUTES_PER_PROCESS))
+def _is_dask_frame(routes: Any) -> bool:
+    return type(routes).__module__.split(".")[0] in ("dask", "dask_geopandas") and hasattr(
+        routes, "map_partitions"
+    )
 
 
-def _run_forked(
-    job: tuple[Any, ...], blocks: list[tuple[int, int]], n_proc: int
-) -> list[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
-    _JOB.append(job)
-    try:
-        ctx = multiprocessing.get_context("fork")
-        with warnings.catch_warnings():
-            # Python >= 3.12 warns when a process with threads (pyarrow's pool) forks; the
-            # workers only run numpy/shapely/pyproj code on data they already hold.
-            warnings.filterwarnings(
-                "ignore", message=r".*fork\(\) may lead to deadlocks", category=DeprecationWarning
-            )
-            with ctx.Pool(n_proc) as pool:
-                return pool.map(_analyze_block, blocks)
-    finally:
-        _JOB.pop()
+def _analyze_dask(routes: Any, **kwargs: Any) -> Any:
+    """Return the lazy analysis of a Dask frame of routes (``analyze_partitions``)."""
+    from .partitions import analyze_partitions
+
+    if kwargs.pop("sensitivity"):
+        raise GeorouteError(
+            "sensitivity: not available for a Dask frame of routes; analyse it once per layer"
+        )
+    workers, scheduler = kwargs.pop("workers"), kwargs.pop("scheduler")
+    if workers != 1 or scheduler is not None:
+        raise GeorouteError(
+            "workers/scheduler: a Dask frame of routes is computed where you compute it "
+            "(result.compute(), or a distributed.Client); leave them out"
+        )
+    return analyze_partitions(routes, **kwargs)
 
 
 def _analyze_rows(
@@ -502,12 +518,6 @@ def _analyze_rows(
             zone_summaries(zruns, zoned, done, kinds.isin(SEA_KINDS).to_numpy())
         summaries.extend(done)
     return summaries, expo
-
-
-def _analyze_block(block: tuple[int, int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    gdf, layer, focus_codes, bands, min_piece_km, zoned = _JOB[-1]
-    lo, hi = block
-    return _analyze_rows(gdf.iloc[lo:hi], layer, focus_codes, bands, min_piece_km, zoned)
 
 
 def _layer_meta(layer: gpd.GeoDataFrame) -> dict[str, str]:

@@ -226,6 +226,9 @@ def load_boundaries(
     layer.attrs["name"] = meta.get("name", path.name)
     layer.attrs["version"] = meta.get("version", "")
     layer.attrs["key"] = meta.get("key", str(path))
+    if meta.get("file") is None:  # how to load it again (a cluster's workers do)
+        layer.attrs["code_column"] = code_column
+        layer.attrs["name_column"] = name_column
     for extra in ("attribution", "attribution_html", "licence"):
         if meta.get(extra):
             layer.attrs[extra] = meta[extra]

@@ -23,10 +23,11 @@ Route ids are checked to be unique within each partition, not across partitions.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import os
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -41,7 +42,14 @@ from .errors import GeorouteError
 from .routes import as_routes, read_routes
 from .waters import resolve_waters
 
-__all__ = ["analyze_partitions", "local_client", "read_routes_partitions", "write_analysis_parquet"]
+__all__ = [
+    "analyze_partitions",
+    "close_clients",
+    "cluster_client",
+    "local_client",
+    "read_routes_partitions",
+    "write_analysis_parquet",
+]
 
 #: The multi-part topology columns, always in a partitioned result.
 _TOPOLOGY_DTYPES = {"topology": str, "gaps": object, "overlap_km": np.float64}
@@ -58,29 +66,38 @@ def _require_dask() -> Any:
     return dask_geopandas
 
 
-def _layer_key(boundaries: gpd.GeoDataFrame | str | os.PathLike[str] | None) -> str:
-    """Return the key every worker loads the layer by (a shipped name or an absolute path)."""
-    if isinstance(boundaries, gpd.GeoDataFrame):
-        key = boundaries.attrs.get("key")
-        # A layer straight from load_boundaries (the very cached object) can go by its key.
-        if key and _loaded(str(key)) is boundaries:
-            return _layer_key(str(key))
-        raise GeorouteError(
-            "boundaries: a GeoDataFrame cannot be sent to Dask workers (each worker loads the "
-            "layer once, by name or path, instead of receiving it with every task); pass the "
-            "name of a shipped layer ('composite', 'ne', 'osm-neasia') or the path of the "
-            "layer's file, readable by every worker, e.g. after "
-            "layer.to_parquet('/shared/boundaries.parquet')"
-        )
-    path, meta = resolve_layer(boundaries)
+_NOT_BY_KEY = (
+    "boundaries: a GeoDataFrame cannot be sent to Dask workers (each worker loads the layer "
+    "once, by name or path, instead of receiving it with every task); pass the name of a "
+    "shipped layer ('composite', 'ne', 'osm-neasia') or the path of the layer's file, readable "
+    "by every worker, e.g. after layer.to_parquet('/shared/boundaries.parquet')"
+)
+
+
+def _layer_key(name_or_path: str) -> str:
+    """Return the key every worker loads a layer by (a shipped name or an absolute path)."""
+    path, meta = resolve_layer(name_or_path)
     return meta["key"] if meta.get("file") else str(path.resolve())
 
 
-def _loaded(key: str) -> gpd.GeoDataFrame | None:
-    try:
-        return load_boundaries(key)
-    except GeorouteError:
+def _waters_path(
+    waters_layer: gpd.GeoDataFrame | str | os.PathLike[str] | None, code_column: str
+) -> str | None:
+    """Return the absolute path every worker reads a user's waters layer from."""
+    if waters_layer is None:
         return None
+    if isinstance(waters_layer, gpd.GeoDataFrame):
+        source = waters_layer.attrs.get("file")
+        if not source:
+            raise GeorouteError(
+                "waters_layer: a GeoDataFrame cannot be sent to Dask workers; pass the path "
+                "of the layer's file, readable by every worker"
+            )
+        return str(Path(str(source)).resolve())
+    path = Path(os.fspath(waters_layer)).expanduser().resolve()
+    if not path.is_file():
+        raise GeorouteError(f"waters_layer: {path}: no such file")
+    return str(path)
 
 
 def analyze_partitions(
@@ -91,6 +108,8 @@ def analyze_partitions(
     bands_km: Iterable[float] = (10, 50, 100),
     min_piece_km: float = 0.5,
     waters: str | None = None,
+    waters_layer: gpd.GeoDataFrame | str | os.PathLike[str] | None = None,
+    code_column: str = "code",
 ) -> Any:
     """Return a lazy Dask DataFrame of :func:`georoutes.analyze`'s rows, one per route.
 
@@ -107,6 +126,9 @@ def analyze_partitions(
     focus, bands_km, min_piece_km, waters
         As for :func:`georoutes.analyze` (the shipped maritime layers are read by every
         worker from the installed package).
+    waters_layer, code_column
+        A user's EEZ layer, as the path of a file every worker can read (or the GeoDataFrame
+        :func:`georoutes.waters.read_waters_layer` returned for it), and its column of codes.
 
     Returns
     -------
@@ -135,9 +157,10 @@ def analyze_partitions(
     [['RUS', 'PRK'], ['PRK', 'RUS']]
     """
     _require_dask()
-    key = _layer_key(boundaries)
-    layer = load_boundaries(key)  # here too: focus codes are checked before any task runs
-    zoned, mode, _ = resolve_waters(layer, waters)
+    layer = boundaries if isinstance(boundaries, gpd.GeoDataFrame) else load_boundaries(boundaries)
+    layer_ref = _layer_ref(layer, False, None)  # by key: a name, or a file every worker reads
+    waters_path = _waters_path(waters_layer, code_column)
+    zoned, mode, _ = resolve_waters(layer, waters, waters_path, code_column)
     measured = zoned.territory if zoned is not None else layer
     focus_codes = check_codes(list(focus), measured, source="focus")
     bands = _bands(bands_km)
@@ -148,10 +171,13 @@ def analyze_partitions(
     ):
         raise GeorouteError(f"min_piece_km: {min_piece_km!r} must be a number >= 0")
     meta = _analysis_meta(ddf._meta, layer, focus_codes, bands, mode)
+    meta.attrs["_layer_ref"] = layer_ref
     return ddf.map_partitions(
         _analyze_partition,
-        key=key,
+        layer_ref=layer_ref,
         waters=mode,
+        waters_layer=waters_path,
+        code_column=code_column,
         focus=focus_codes,
         bands_km=bands,
         min_piece_km=float(min_piece_km),
@@ -210,8 +236,10 @@ def _attrs(
 def _analyze_partition(
     part: gpd.GeoDataFrame,
     *,
-    key: str,
+    layer_ref: tuple[str, str, dict[str, Any]],
     waters: str,
+    waters_layer: str | None,
+    code_column: str,
     focus: list[str],
     bands_km: tuple[float, ...],
     min_piece_km: float,
@@ -219,7 +247,7 @@ def _analyze_partition(
     attrs: dict[str, Any],
 ) -> pd.DataFrame:
     """Return ``analyze`` of one partition with exactly the partitioned schema (in a worker)."""
-    layer = load_boundaries(key)  # read once per process (cached by path and mtime)
+    layer = _from_ref(layer_ref)  # read once per process (cached by path and mtime)
     if len(part) == 0:
         return _empty(dtypes, attrs)
     routes = as_routes(_plain_text(part))
@@ -229,8 +257,9 @@ def _analyze_partition(
         focus=focus,
         bands_km=bands_km,
         min_piece_km=min_piece_km,
-        workers=1,
         waters=waters,
+        waters_layer=waters_layer,
+        code_column=code_column,
     )
     for column in dtypes:
         if column not in frame:
@@ -402,8 +431,9 @@ def write_analysis_parquet(result_ddf: Any, path: str | os.PathLike[str]) -> int
     """
     from .analyze import analysis_info
 
-    info = analysis_info(result_ddf._meta)
-    layer = load_boundaries(info.boundaries["key"])
+    meta = result_ddf._meta
+    ref = meta.attrs.get("_layer_ref")
+    layer = _from_ref(ref) if ref else load_boundaries(analysis_info(meta).boundaries["key"])
     codes = sorted(str(c) for c in layer["code"])
     flat_meta = _flat_meta(result_ddf._meta, codes)
     directory = Path(path)
@@ -501,3 +531,241 @@ def local_client(n_workers: int, threads_per_worker: int = 1) -> Iterator[Any]:
         Client(cluster) as client,
     ):
         yield client
+
+
+# --------------------------------------------------------------------------------------------
+# In-memory routes on a cluster: analyze(workers=N) and analyze(scheduler=...)
+
+#: Clients analyze() started or connected to, kept for the life of the process.
+_CLIENTS: dict[str, Any] = {}
+#: Layers a worker read from a file the client wrote for a local cluster (the newest few).
+_FILES: dict[str, gpd.GeoDataFrame] = {}
+
+
+def cluster_client(scheduler: Any, workers: int = 1) -> Any:
+    """Return the ``distributed.Client`` that ``analyze(scheduler=..., workers=...)`` runs on.
+
+    Parameters
+    ----------
+    scheduler
+        A ``distributed.Client``; ``"processes"`` for a local cluster of worker processes on
+        127.0.0.1 (``workers`` of them, or one per CPU); ``"tcp://HOST:PORT"`` (any address with
+        ``://``) for a running scheduler; or ``None`` with ``workers`` > 1 (or 0, one per CPU)
+        for a local cluster of that size.
+    workers
+        The size of a local cluster.
+
+    Returns
+    -------
+    distributed.Client
+        Started or connected once per process and kept (closed at exit).
+
+    Raises
+    ------
+    GeorouteError
+        ``distributed`` is not installed, the scheduler text is neither ``processes`` nor an
+        address, or no scheduler answers at the address within 10 s.
+    """
+    _require_dask()
+    from distributed import Client
+
+    if isinstance(scheduler, Client):
+        return scheduler
+    if scheduler is None or scheduler == "processes":
+        n = workers if workers > 1 else (os.cpu_count() or 1)
+        key = f"local:{n}"
+        client = _CLIENTS.get(key)
+        if client is None or client.status != "running":
+            client = _start_local(n)
+            _CLIENTS[key] = client
+        return client
+    if not isinstance(scheduler, str) or "://" not in scheduler:
+        raise GeorouteError(
+            f"scheduler: {scheduler!r} is neither 'processes' (a local cluster) nor the "
+            "address of a Dask scheduler such as tcp://10.0.0.5:8786"
+        )
+    client = _CLIENTS.get(scheduler)
+    if client is None or client.status != "running":
+        try:
+            client = Client(scheduler, timeout="10s", set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise GeorouteError(
+                f"scheduler: no Dask scheduler answered at {scheduler} within 10 s ({exc}); "
+                "start one with `dask scheduler` and workers with `dask worker ADDRESS`"
+            ) from exc
+        _CLIENTS[scheduler] = client
+    return client
+
+
+def _start_local(n_workers: int) -> Any:
+    stack = contextlib.ExitStack()
+    try:
+        client = stack.enter_context(local_client(n_workers))
+    except RuntimeError as exc:
+        stack.close()
+        raise GeorouteError(
+            f"could not start a local cluster of {n_workers} worker processes ({exc}). Worker "
+            "processes are spawned and import the main module: in a script, call analyze() "
+            "under `if __name__ == '__main__':`"
+        ) from exc
+    client.__dict__["_georoutes_stack"] = stack
+    atexit.register(_close, client)
+    return client
+
+
+def close_clients() -> None:
+    """Close the clusters and connections ``analyze(workers=..., scheduler=...)`` kept open."""
+    while _CLIENTS:
+        _, client = _CLIENTS.popitem()
+        if "_georoutes_stack" in client.__dict__:
+            _close(client)
+        else:
+            with contextlib.suppress(Exception):
+                client.close()
+
+
+def _close(client: Any) -> None:
+    stack = client.__dict__.pop("_georoutes_stack", None)
+    if stack is not None:
+        with contextlib.suppress(Exception):
+            stack.close()
+
+
+def _is_local(client: Any) -> bool:
+    """Whether every worker of ``client`` runs on this machine (so it reads our temp files)."""
+    hosts = {
+        str(addr).split("://")[-1].rsplit(":", 1)[0] for addr in client.scheduler_info()["workers"]
+    }
+    return bool(hosts) and hosts <= {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def _plain_attrs(attrs: Mapping[Hashable, Any]) -> dict[str, Any]:
+    return {str(k): v for k, v in attrs.items() if isinstance(v, (str, int, float, bool))}
+
+
+def _layer_ref(
+    layer: gpd.GeoDataFrame, local: bool, tmp: Path | None
+) -> tuple[str, str, dict[str, Any]]:
+    """Return how a worker gets ``layer``: by key, or (local cluster) from a file written here."""
+    key = layer.attrs.get("key")
+    how = {c: layer.attrs[c] for c in ("code_column", "name_column") if c in layer.attrs}
+    with contextlib.suppress(GeorouteError, OSError):
+        if key and load_boundaries(str(key), **how) is layer:  # the very layer it loads
+            return ("key", _layer_key(str(key)), how)
+    if not local or tmp is None:
+        raise GeorouteError(_NOT_BY_KEY)  # a remote worker loads a layer by name or path
+    path = tmp / "boundaries.parquet"
+    layer.to_parquet(path)
+    return ("file", str(path), _plain_attrs(layer.attrs))
+
+
+def _waters_ref(
+    user: gpd.GeoDataFrame | None, local: bool, tmp: Path
+) -> tuple[str, str, dict[str, Any]] | None:
+    """Return how a worker gets a user's waters layer (``None``: the shipped model)."""
+    if user is None:
+        return None
+    source = user.attrs.get("file")
+    if source:
+        column = str(user.attrs.get("code_column", "code"))
+        return ("waters", str(Path(str(source)).resolve()), {"code_column": column})
+    if not local:
+        raise GeorouteError(
+            "waters_layer: a GeoDataFrame cannot be sent to the workers of a remote cluster; "
+            "pass the path of the file, readable by every worker"
+        )
+    path = tmp / "waters.parquet"
+    user.to_parquet(path)
+    return ("file", str(path), _plain_attrs(user.attrs))
+
+
+def _from_ref(ref: tuple[str, str, dict[str, Any]]) -> gpd.GeoDataFrame:
+    """Return the layer a task refers to (in a worker; each read once per process)."""
+    kind, value, attrs = ref
+    if kind == "key":
+        return load_boundaries(value, **attrs)
+    if kind == "waters":
+        from .waters import read_waters_layer
+
+        return read_waters_layer(value, code_column=str(attrs["code_column"]))
+    frame = _FILES.get(value)
+    if frame is None:
+        frame = gpd.read_parquet(value)
+        frame.attrs.update(attrs)
+        while len(_FILES) >= 4:
+            _FILES.pop(next(iter(_FILES)))
+        _FILES[value] = frame
+    return frame
+
+
+def _rows_task(
+    routes: gpd.GeoDataFrame,
+    layer_ref: tuple[str, str, dict[str, Any]],
+    waters_ref: tuple[str, str, dict[str, Any]] | None,
+    waters: str,
+    focus: list[str],
+    bands_km: tuple[float, ...],
+    min_piece_km: float,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Return analyze's per-route summaries and exposures of one block (in a worker)."""
+    from .analyze import _analyze_rows
+
+    layer = _from_ref(layer_ref)
+    user = _from_ref(waters_ref) if waters_ref is not None else None
+    zoned, _, _ = resolve_waters(layer, waters, user)
+    return _analyze_rows(routes, layer, focus, bands_km, min_piece_km, zoned)
+
+
+def analyze_rows_on_cluster(
+    client: Any,
+    gdf: gpd.GeoDataFrame,
+    layer: gpd.GeoDataFrame,
+    user_waters: gpd.GeoDataFrame | None,
+    waters: str,
+    focus: list[str],
+    bands_km: tuple[float, ...],
+    min_piece_km: float,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Return ``analyze``'s per-route rows of in-memory routes, computed on ``client``'s workers.
+
+    The routes go in blocks: the engine's batches of 2,000 routes when there are at least two
+    per worker (the rows are then bit-identical to those computed in this process), else four
+    blocks per worker (equal to ~1e-12 relative: a route's positions are sums along its
+    batch). The layers go by key (a shipped name or a file every worker reads) or, for a
+    local cluster, through a temporary file each worker reads once. Rows come back in order.
+    """
+    import tempfile
+
+    from .analyze import _BATCH_ROUTES
+
+    n_workers = max(1, len(client.scheduler_info()["workers"]))
+    n = len(gdf)
+    if -(-n // _BATCH_ROUTES) >= 2 * n_workers:
+        # Blocks on the engine's own batch boundaries: every figure bit-identical to this
+        # process's (positions along a batch are summed over the batch).
+        bounds = np.r_[np.arange(0, n, _BATCH_ROUTES), n]
+    else:  # a small job: finer blocks keep every worker busy (figures equal to ~1e-12)
+        bounds = np.linspace(0, n, min(n, 4 * n_workers) + 1).astype(int)
+    local = _is_local(client)
+    with tempfile.TemporaryDirectory(prefix="georoutes-") as tmp:
+        layer_ref = _layer_ref(layer, local, Path(tmp))
+        waters_ref = _waters_ref(user_waters, local, Path(tmp))
+        futures = [
+            client.submit(
+                _rows_task,
+                gdf.iloc[lo:hi],
+                layer_ref,
+                waters_ref,
+                waters,
+                focus,
+                bands_km,
+                min_piece_km,
+                pure=False,
+            )
+            for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
+            if hi > lo
+        ]
+        parts = client.gather(futures)
+    summaries = [s for part in parts for s in part[0]]
+    expo = [e for part in parts for e in part[1]]
+    return summaries, expo

@@ -235,7 +235,13 @@ def read_waters_layer(
         ["code", "name", "zone", "geometry"]
     ]
     frame.attrs.update(
-        {"key": str(src), "name": src.name, "version": "user file", "file": str(src)}
+        {
+            "key": str(src),
+            "name": src.name,
+            "version": "user file",
+            "file": str(src),
+            "code_column": code_column,
+        }
     )
     _CACHE[key] = frame
     return frame

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from _independent import distances_km, sample_route
@@ -90,24 +91,31 @@ def test_lens_bound_is_tight_for_a_straight_far_interval():
     assert 3999.5 <= bound <= 4000.0
 
 
-def test_workers_give_the_same_analysis(boundaries):
+@pytest.mark.slow
+def test_workers_run_on_a_local_cluster_with_the_same_analysis(boundaries):
+    pytest.importorskip("distributed")
+    from georoutes.partitions import _CLIENTS, close_clients
+
     rng = np.random.default_rng(7)
     lines = []
-    for _ in range(520):  # two processes need at least 500 routes
+    for _ in range(520):  # workers=N sends batches of at least 500 routes to a cluster
         start = rng.uniform([95.0, 35.0], [135.0, 52.0])
         steps = rng.normal(0.0, 0.4, size=(8, 2)).cumsum(axis=0)
         lines.append(shapely.LineString(np.vstack([start, start + steps])))
     routes = gpd.GeoDataFrame(
         {"id": [f"w{i}" for i in range(len(lines))]}, geometry=lines, crs="EPSG:4326"
     )
-    one = georoutes.flatten(georoutes.analyze(routes, boundaries=boundaries, workers=1))
-    two = georoutes.flatten(georoutes.analyze(routes, boundaries=boundaries, workers=2))
-    assert list(one.index) == list(two.index)
-    assert list(one.columns) == list(two.columns)
-    numeric = one.select_dtypes("number").columns
-    np.testing.assert_allclose(
-        one[numeric].to_numpy(float), two[numeric].to_numpy(float), rtol=1e-9, atol=1e-6
-    )
+    one = georoutes.analyze(routes, boundaries=boundaries, workers=1)
+    try:
+        two = georoutes.analyze(routes, boundaries=boundaries, workers=2)
+        assert "local:2" in _CLIENTS  # the test layer (built in memory) went through a file
+        again = georoutes.analyze(routes.iloc[:510], boundaries=boundaries, workers=2)
+        assert list(_CLIENTS) == ["local:2"]  # the cluster is started once and kept
+    finally:
+        close_clients()
+    assert not _CLIENTS
+    pd.testing.assert_frame_equal(one, two)  # exactly
+    pd.testing.assert_frame_equal(one.iloc[:510], again)
 
 
 def test_workers_must_be_a_whole_number(boundaries):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import json
 import math
 import shutil
 from typing import Any
@@ -21,6 +23,8 @@ from georoutes.partitions import (
     read_routes_partitions,
     write_analysis_parquet,
 )
+
+analyze_module = importlib.import_module("georoutes.analyze")  # (the name is also the function)
 
 # The scale-out extra (pip install "georoutes[dask]"; the test extra has it).
 dask_geopandas = pytest.importorskip("dask_geopandas")
@@ -83,36 +87,36 @@ def expected(corpus: gpd.GeoDataFrame) -> pd.DataFrame:
     return georoutes.analyze(corpus, boundaries="composite", focus=FOCUS, bands_km=BANDS)
 
 
-def _same(a: Any, b: Any, where: str) -> None:
-    """Assert a == b, floats to 1e-9 relative, through dicts and lists."""
+def _same(a: Any, b: Any, where: str, rel: float = 1e-9) -> None:
+    """Assert a == b, floats to ``rel`` relative, through dicts and lists."""
     if isinstance(a, dict):
         assert isinstance(b, dict), where
         assert list(a) == list(b), where
         for k in a:
-            _same(a[k], b[k], f"{where}.{k}")
+            _same(a[k], b[k], f"{where}.{k}", rel)
     elif isinstance(a, (list, tuple, np.ndarray)):
         assert len(a) == len(b), where
         for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            _same(x, y, f"{where}[{i}]")
+            _same(x, y, f"{where}[{i}]", rel)
     elif isinstance(a, (float, np.floating)) and not isinstance(b, str):
         if math.isnan(a):
             assert b is None or math.isnan(b), where
         else:
-            assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12), (where, a, b)
+            assert math.isclose(a, b, rel_tol=rel, abs_tol=1e-9), (where, a, b)  # km
     elif a is None or (isinstance(a, float) and math.isnan(a)):
         assert b is None or (isinstance(b, float) and math.isnan(b)), (where, a, b)
     else:
         assert a == b, (where, a, b)
 
 
-def _assert_equal_tables(got: pd.DataFrame, want: pd.DataFrame) -> None:
+def _assert_equal_tables(got: pd.DataFrame, want: pd.DataFrame, rel: float = 1e-9) -> None:
     assert got.index.name == want.index.name == "id"
     assert got.index.tolist() == want.index.tolist()
     assert got.columns.tolist() == want.columns.tolist()
     assert dict(got.dtypes) == dict(want.dtypes)
     for column in want.columns:
         for rid, x, y in zip(want.index, want[column], got[column], strict=True):
-            _same(x, y, f"{rid}.{column}")
+            _same(x, y, f"{rid}.{column}", rel)
 
 
 def test_corpus_has_what_the_comparison_needs(corpus, expected):
@@ -272,3 +276,96 @@ def test_bad_arguments_fail_before_any_task(corpus):
         analyze_partitions(ddf, min_piece_km=-0.1)
     with pytest.raises(georoutes.BoundaryError, match="shipped layers"):
         analyze_partitions(ddf, boundaries="no-such-layer")
+
+
+# --- in-memory routes on the cluster: analyze(scheduler=...), analyze(workers=N) -------------
+
+
+def test_analyze_on_a_scheduler_equals_in_memory(client, corpus, expected):
+    got = georoutes.analyze(
+        corpus, boundaries="composite", focus=FOCUS, bands_km=BANDS, scheduler=client
+    )
+    # 63 routes in 8 blocks, not the engine's batches: positions along a batch are sums over
+    # it, so figures move by ~1e-11 km; asserted to 1e-11 relative or 1e-9 km.
+    _assert_equal_tables(got, expected, rel=1e-11)
+    assert got.attrs["boundaries"] == expected.attrs["boundaries"]
+    assert analysis_info(got).focus == FOCUS
+
+
+def test_blocks_on_the_engine_batches_are_bit_identical(client, corpus, monkeypatch):
+    # The engine's batches made 8 routes long here (2,000 in use): 8 batches >= 2 per worker,
+    # so the cluster gets exactly the batches this process runs, and every figure is the same
+    # to the bit.
+    monkeypatch.setattr(analyze_module, "_BATCH_ROUTES", 8)
+    want = georoutes.analyze(corpus, focus=FOCUS, bands_km=BANDS, waters="eez")
+    got = georoutes.analyze(corpus, focus=FOCUS, bands_km=BANDS, waters="eez", scheduler=client)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert [json.dumps(r, sort_keys=True) for r in georoutes.to_records(got)] == [
+        json.dumps(r, sort_keys=True) for r in georoutes.to_records(want)
+    ]
+
+
+def test_layers_built_in_memory_go_to_a_local_cluster_through_a_file(client, corpus, tmp_path):
+    ne = georoutes.load_boundaries("ne")
+    edited = ne[ne["code"].isin(["CHN", "PRK", "KOR", "RUS", "MNG", "JPN"])].copy()
+    edited.attrs = {}  # a layer no name or path loads
+    eez = georoutes.waters.load_waters("eez")
+    user_eez = eez[eez["code"].isin(["CHN", "PRK", "KOR", "RUS", "JPN"])].rename(
+        columns={"code": "iso"}
+    )[["iso", "geometry"]]
+    eez_file = tmp_path / "eez.geojson"
+    user_eez.to_file(eez_file, driver="GeoJSON")
+    for kwargs in (
+        {"boundaries": edited},
+        {"boundaries": edited, "waters": "territorial"},
+        {"waters_layer": eez_file, "code_column": "iso"},
+        {"boundaries": edited, "waters_layer": user_eez, "code_column": "iso"},
+    ):
+        want = georoutes.analyze(corpus, focus=("CHN",), **kwargs)
+        got = georoutes.analyze(corpus, focus=("CHN",), scheduler=client, **kwargs)
+        _assert_equal_tables(got, want, rel=1e-11)
+    assert got.attrs["waters"] == "eez"
+    assert georoutes.flatten(got).filter(like="km_by_state.").sum().sum() > 0
+
+
+def test_a_dask_frame_gives_a_lazy_analysis(client, corpus, expected):
+    ddf = dask_geopandas.from_geopandas(corpus, npartitions=4)
+    lazy = georoutes.analyze(ddf, boundaries="composite", focus=FOCUS, bands_km=BANDS)
+    assert hasattr(lazy, "compute")
+    assert lazy.npartitions == 4
+    _assert_equal_tables(client.compute(lazy).result(), expected)
+    with pytest.raises(georoutes.GeorouteError, match="computed where you compute it"):
+        georoutes.analyze(ddf, scheduler=client)
+    with pytest.raises(georoutes.GeorouteError, match="sensitivity"):
+        georoutes.analyze(ddf, sensitivity=["ne"])
+
+
+def test_a_remote_cluster_needs_layers_by_name_or_path(tmp_path):
+    from georoutes.partitions import _layer_ref, _waters_ref
+
+    ne = georoutes.load_boundaries("ne")
+    assert _layer_ref(ne, False, tmp_path) == ("key", "ne", {})
+    with pytest.raises(georoutes.GeorouteError, match="pass the name of a shipped layer"):
+        _layer_ref(ne.copy(), False, tmp_path)
+    kind, path, _ = _layer_ref(ne.copy(), True, tmp_path)  # local: through a file
+    assert kind == "file"
+    assert gpd.read_parquet(path)["code"].tolist() == ne["code"].tolist()
+    user = georoutes.waters.user_waters_layer(ne.iloc[:3], "code")
+    with pytest.raises(georoutes.GeorouteError, match="path of the file"):
+        _waters_ref(user, False, tmp_path)
+
+
+def test_scheduler_text_is_checked():
+    with pytest.raises(georoutes.GeorouteError, match="neither 'processes'"):
+        georoutes.analyze(georoutes.catalog().iloc[:2], scheduler="threads")
+
+
+@pytest.mark.slow
+def test_an_unreachable_scheduler_is_a_clear_error():
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(georoutes.GeorouteError, match="no Dask scheduler answered at tcp://127"):
+        georoutes.analyze(georoutes.catalog().iloc[:2], scheduler=f"tcp://127.0.0.1:{port}")

@@ -7,6 +7,7 @@ prints one ``error: ...`` line per problem on stderr and exits with status 2, ne
 
 ========================  =============================================================
 ``georoutes compare``     :mod:`georoutes.cli.compare`
+``georoutes batch``       :mod:`georoutes.cli.batch` (many routes on a Dask cluster)
 ``georoutes pieces``      :mod:`georoutes.cli.pieces` (also ``crossings``)
 ``georoutes map``         :mod:`georoutes.cli.maps` (also ``report``)
 ``georoutes catalog``     :mod:`georoutes.cli.catalog`
@@ -27,7 +28,7 @@ import click
 
 from .._io import open_atomic as write_atomic
 from ..errors import GeorouteError
-from . import catalog, compare, maps, networks, pieces, scenario
+from . import batch, catalog, compare, maps, networks, pieces, scenario
 
 __all__ = ["cli", "main", "standalone", "write_atomic"]
 
@@ -125,6 +126,7 @@ def cli() -> None:
 
 for _command in (
     compare.compare_command,
+    batch.batch_command,
     pieces.pieces_command,
     pieces.crossings_command,
     maps.map_command,

@@ -8,7 +8,8 @@
 ``--boundaries``   boundary layer: a shipped name or a file (default: the default layer)
 ``--code-column``  state code column of a ``--boundaries`` file (default ``code``)
 ``--min-piece-km`` slivers shorter than this are absorbed (default ``0.5``)
-``--workers``      processes for large route sets (default ``1``; ``0`` = one per CPU)
+``--workers``      local Dask cluster processes for large route sets (``0`` = one per CPU)
+``--scheduler``    ``processes`` (a local cluster) or ``tcp://HOST:PORT`` (a running one)
 ``--volume-bcm``   gas volume, bcm/yr: adds fees and capital cost (default: none)
 ``--tariff``       transit tariff, USD per 1,000 m³ per 100 km (needs ``--volume-bcm``)
 ``--out``          write here instead of stdout, never half-written
@@ -46,6 +47,7 @@ __all__ = [
     "out_option",
     "parse_bands",
     "routes_argument",
+    "scheduler_kwargs",
     "tariff_for",
     "waters_kwargs",
     "workers_option",
@@ -247,15 +249,49 @@ def min_piece_option(f: F) -> F:
     )(f)
 
 
+def _scheduler_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    if value is not None and value != "processes" and "://" not in value:
+        raise click.BadParameter(
+            f"{value!r} is neither 'processes' (a local cluster) nor a scheduler address "
+            "such as tcp://10.0.0.5:8786",
+            ctx=ctx,
+            param=param,
+        )
+    return _remember(ctx, param, value)
+
+
 def workers_option(f: F) -> F:
-    """Add ``--workers`` (default 1; 0 = one per CPU)."""
-    return click.option(
-        "--workers",
-        type=click.IntRange(min=0),
-        default=1,
-        show_default=True,
-        help="Processes for large route sets (0 = one per CPU; under 500 routes: 1).",
-    )(f)
+    """Add ``--workers`` (default 1; 0 = one per CPU) and ``--scheduler``.
+
+    ``--scheduler`` is kept in the click context and read by :func:`scheduler_kwargs`.
+    """
+    return _apply(
+        f,
+        [
+            click.option(
+                "--workers",
+                type=click.IntRange(min=0),
+                default=1,
+                show_default=True,
+                help="Worker processes of a local Dask cluster for large route sets (0 = one "
+                "per CPU; under 500 routes: this process). Needs georoutes[dask].",
+            ),
+            click.option(
+                "--scheduler",
+                default=None,
+                expose_value=False,
+                callback=_scheduler_callback,
+                metavar="processes|tcp://HOST:PORT",
+                help="Analyse on Dask: 'processes' starts a local cluster (--workers "
+                "processes, default one per CPU), an address connects to a running scheduler.",
+            ),
+        ],
+    )
+
+
+def scheduler_kwargs() -> dict[str, Any]:
+    """Return ``scheduler`` as given on the command line (``None``: not given)."""
+    return {"scheduler": click.get_current_context().meta.get("georoutes.scheduler")}
 
 
 def economics_options(f: F) -> F:
@@ -293,7 +329,7 @@ def analysis_options(f: F) -> F:
     """Add what every analysing command takes (ROUTES and the shared options).
 
     ROUTES, --only, --focus, --bands, --boundaries, --code-column, --min-piece-km, --workers,
-    --volume-bcm and --tariff.
+    --scheduler, --volume-bcm and --tariff.
     """
     return _apply(
         f,

@@ -14,7 +14,14 @@ from rich.text import Text
 from ..analyze import analyze, to_records
 from ..boundaries import load_boundaries
 from ..compare import comparison, distinct
-from ._options import analysis_options, load_routes, out_option, tariff_for, waters_kwargs
+from ._options import (
+    analysis_options,
+    load_routes,
+    out_option,
+    scheduler_kwargs,
+    tariff_for,
+    waters_kwargs,
+)
 from ._output import emit, render, status, terminal_width
 
 __all__ = ["analysis_json", "analysis_table", "compare_command"]
@@ -200,6 +207,7 @@ def compare_command(
             sensitivity=sensitivity,
             workers=workers,
             **waters_kwargs(),
+            **scheduler_kwargs(),
         )
     nested, flat = comparison(
         analysis,

@@ -32,7 +32,7 @@ from ..render import (
 )
 from ..render._assets import Assets
 from ..transit import transits
-from ._options import analysis_options, load_routes, tariff_for, waters_kwargs
+from ._options import analysis_options, load_routes, scheduler_kwargs, tariff_for, waters_kwargs
 from ._output import status
 
 __all__ = ["map_command", "report_command"]
@@ -100,6 +100,7 @@ def _analyse(
             sensitivity=tuple(sensitivity),
             workers=workers,
             **waters_kwargs(),
+            **scheduler_kwargs(),
         )
         pieces = transits(frame, boundaries=layer, min_piece_km=min_piece_km, **waters_kwargs())
     if volume_bcm is not None:
