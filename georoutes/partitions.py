@@ -516,9 +516,15 @@ def local_client(n_workers: int, threads_per_worker: int = 1) -> Iterator[Any]:
 
     if not isinstance(n_workers, int) or isinstance(n_workers, bool) or n_workers < 1:
         raise GeorouteError(f"n_workers: {n_workers!r} must be a whole number >= 1")
+    import dask
+
     # No dashboard; its HTTP server (health checks) still starts, so bind it to a free port of
-    # 127.0.0.1 rather than to 8787, which another cluster on the machine may hold.
+    # 127.0.0.1 rather than to 8787, which another cluster on the machine may hold. Workers
+    # without MALLOC_TRIM_THRESHOLD_ (distributed sets 64 KiB, which turns off glibc's dynamic
+    # mmap threshold: every large numpy temporary is then a fresh mmap, and the engine ran
+    # ~2x slower on dense routes in a worker than in this process).
     with (
+        dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}),
         LocalCluster(
             n_workers=n_workers,
             threads_per_worker=threads_per_worker,
