@@ -221,8 +221,11 @@ def _cut_positions(seg: Segments, index: BoundaryIndex) -> FloatArray:
     maxx = np.maximum.reduceat(np.maximum(seg.lon0, seg.lon1), first)
     miny = np.minimum.reduceat(np.minimum(seg.lat0, seg.lat1), first)
     maxy = np.maximum.reduceat(np.maximum(seg.lat0, seg.lat1), first)
-    boxes = shapely.box(minx, miny, maxx, maxy)
     stops = np.r_[first[1:], n]
+    # Runs whose box meets no cell of the edge grid meet no edge run: no box, no query.
+    keep = np.flatnonzero(index.edges_may_meet(minx, miny, maxx, maxy))
+    first, stops = first[keep], stops[keep]
+    boxes = shapely.box(minx[keep], miny[keep], maxx[keep], maxy[keep])
     # Batches of segment runs bound the memory of the pair arrays below.
     found = [
         _cut_batch(seg, index, first, stops, boxes, lo, min(lo + 4_000, first.size))
