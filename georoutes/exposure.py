@@ -35,7 +35,7 @@ edges, so these shortcuts change no figure.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -122,6 +122,20 @@ class _FocusEdges:
     vy: FloatArray
     vz: FloatArray
     inv_vv: FloatArray
+    # The same per leaf: (leaves, _LEAF_EDGES) arrays of ax, ay, az, vx, vy, vz, inv_vv (the
+    # last leaf padded with copies of the last edge), and each cell's edge.
+    blocks: tuple[FloatArray, ...] = ()
+    block_edge: IntArray = field(default_factory=lambda: np.zeros((0, _LEAF_EDGES), np.int64))
+
+
+def _leaf_blocks(edges: _FocusEdges) -> None:
+    """Fill ``edges.blocks`` and ``edges.block_edge`` (the leaves' edges side by side)."""
+    n = edges.ax.size
+    n_leaves = -(-n // _LEAF_EDGES)
+    idx = np.minimum(np.arange(n_leaves * _LEAF_EDGES), max(n - 1, 0)).reshape(-1, _LEAF_EDGES)
+    cols = (edges.ax, edges.ay, edges.az, edges.vx, edges.vy, edges.vz, edges.inv_vv)
+    edges.blocks = tuple(np.ascontiguousarray(c[idx]) for c in cols) if n else ()
+    edges.block_edge = idx.astype(np.int64)
 
 
 _FOCUS_ATTR = "_exposure_focus_edges"  # where an index keeps its focus edges, per state
@@ -182,6 +196,7 @@ def _focus_edges(index: BoundaryIndex, state: int, *, simplify_deg: float = 0.0)
         vz=v[:, 2].copy(),
         inv_vv=np.divide(1.0, vv, out=np.zeros_like(vv), where=vv > 0),
     )
+    _leaf_blocks(edges)
     cache[key] = edges
     return edges
 
@@ -567,37 +582,40 @@ def _edge_min(
     edges: _FocusEdges,
     near: FloatArray | None,
 ) -> None:
-    """Lower ``best[i]`` to the chord distance from point ``i`` to each edge of its leaves."""
+    """Lower ``best[i]`` to the chord distance from point ``i`` to each edge of its leaves.
+
+    A (point, leaf) pair is one row of the leaf's edges side by side (``edges.blocks``): the
+    same arithmetic per (point, edge) as edge by edge, without expanding the pairs.
+    """
     if pair_pt.size == 0:
         return
-    n_all = edges.ax.size
-    start = pair_leaf * _LEAF_EDGES
-    n_edges = np.minimum(_LEAF_EDGES, n_all - start)
-    pair_pt = np.repeat(pair_pt, n_edges)
-    pair_edge = np.repeat(start, n_edges) + _ragged(n_edges)
-    # Coordinate by coordinate: gathers of 1-D arrays are much cheaper than of (n, 3) rows.
-    wx = px[pair_pt] - edges.ax[pair_edge]
-    wy = py[pair_pt] - edges.ay[pair_edge]
-    wz = pz[pair_pt] - edges.az[pair_edge]
-    vx, vy, vz = edges.vx[pair_edge], edges.vy[pair_edge], edges.vz[pair_edge]
-    t = (wx * vx + wy * vy + wz * vz) * edges.inv_vv[pair_edge]
+    bax, bay, baz, bvx, bvy, bvz, bivv = edges.blocks
+    wx = px[pair_pt][:, None] - bax[pair_leaf]
+    wy = py[pair_pt][:, None] - bay[pair_leaf]
+    wz = pz[pair_pt][:, None] - baz[pair_leaf]
+    vx, vy, vz = bvx[pair_leaf], bvy[pair_leaf], bvz[pair_leaf]
+    t = (wx * vx + wy * vy + wz * vz) * bivv[pair_leaf]
     np.clip(t, 0.0, 1.0, out=t)
     gx, gy, gz = wx - t * vx, wy - t * vy, wz - t * vz
     d = np.sqrt(gx * gx + gy * gy + gz * gz)
-    # Pairs are sorted by point: the least of each point's group (and, for ``near``, where).
+    # Pairs are sorted by point: the least of each point's rows (and, for ``near``, where:
+    # the first row and column reaching it, as edge by edge in pair order).
+    col = d.argmin(axis=1)
+    row_min = d[np.arange(d.shape[0]), col]
     first = np.flatnonzero(np.r_[True, pair_pt[1:] != pair_pt[:-1]])
-    least = np.minimum.reduceat(d, first)
+    least = np.minimum.reduceat(row_min, first)
     pts = pair_pt[first]
     if near is None:
         best[pts] = np.minimum(best[pts], least)
         return
-    group = np.repeat(np.arange(first.size), np.diff(np.r_[first, d.size]))
-    at = np.flatnonzero(d == least[group])
+    group = np.repeat(np.arange(first.size), np.diff(np.r_[first, row_min.size]))
+    at = np.flatnonzero(row_min == least[group])
     at = at[np.r_[True, group[at][1:] != group[at][:-1]]]
     better = least < best[pts]
     best[pts[better]] = least[better]
-    hit = pair_edge[at[better]]
-    t_hit = t[at[better]]
+    rows = at[better]
+    hit = edges.block_edge[pair_leaf[rows], col[rows]]
+    t_hit = t[rows, col[rows]]
     near[pts[better]] = np.column_stack(
         [
             edges.ax[hit] + t_hit * edges.vx[hit],
