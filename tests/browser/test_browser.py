@@ -222,7 +222,8 @@ def test_tooltip_shows_the_length_on_hover(map_visit, hand_scenario):
     i = list(hand_scenario.analysis.index).index("rail")
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    tooltip = page.locator(".leaflet-tooltip")
+    # The routes' hover tooltip (a crossing marker under the pointer may open its own too).
+    tooltip = page.locator(".leaflet-tooltip.georoutes-hover")
     for attempt in range(3):
         # Leave the route first: a pointer already resting on it sends no new mouseover.
         page.mouse.move(2, 2)
