@@ -19,7 +19,7 @@ from .errors import GeorouteError
 from .exposure import route_exposure
 from .routes import RoutesInput, as_routes
 from .transit import route_runs, summarise_routes
-from .waters import SEA_KINDS, Zoned, resolve_waters, territory_runs, zone_summaries
+from .waters import Zoned, resolve_waters, sea_routes, territory_runs, zone_summaries
 
 __all__ = [
     "COLUMNS",
@@ -514,8 +514,7 @@ def _analyze_rows(
             runs = territory_runs(zruns, zoned)
             expo.extend(route_exposure(runs, boundary_index(zoned.territory), focus_codes, bands))
             done = summarise_routes(runs, min_piece_km=min_piece_km, networks=networks)
-            kinds = batch["kind"].astype(str).str.strip().str.lower()
-            zone_summaries(zruns, zoned, done, kinds.isin(SEA_KINDS).to_numpy())
+            zone_summaries(zruns, zoned, done, sea_routes(batch))
         summaries.extend(done)
     return summaries, expo
 

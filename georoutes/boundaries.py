@@ -236,15 +236,21 @@ def load_boundaries(
     return layer
 
 
-def _read_layer(
-    path: Path, *, code_column: str, name_column: str | None, trusted: bool = False
+def read_polygon_features(
+    path: Path, *, code_column: str, what: str, option: str = "code_column=... / --code-column"
 ) -> gpd.GeoDataFrame:
-    raw = read_vector(path, source=str(path), error=BoundaryError, what="a boundary layer")
+    """Return a layer file's features in EPSG:4326, each with a code and a polygonal geometry.
+
+    The one reader behind boundary and waters layers: a missing code column, coordinates
+    that are not degrees without a declared CRS, and every feature without a code, without a
+    geometry or with a geometry that is not polygonal raise one :class:`BoundaryError` that
+    names the file and the features (the first 10, then how many more).
+    """
+    raw = read_vector(path, source=str(path), error=BoundaryError, what=f"a {what}")
     if code_column not in raw.columns:
         cols = ", ".join(repr(c) for c in raw.columns if c != raw.geometry.name)
         raise BoundaryError(
-            f"{path}: no code column {code_column!r}; columns are: {cols} "
-            "(pass code_column=... / --code-column)"
+            f"{path}: no code column {code_column!r}; columns are: {cols} (pass {option})"
         )
     if raw.crs is None:
         xy = shapely.get_coordinates(raw.geometry.values)
@@ -265,10 +271,18 @@ def _read_layer(
         elif geom.geom_type not in ("Polygon", "MultiPolygon"):
             problems.append(
                 f"{path}: feature {i} ({code!r}): geometry is {geom.geom_type}, "
-                "a boundary layer needs Polygon or MultiPolygon"
+                f"a {what} needs Polygon or MultiPolygon"
             )
     if problems:
-        raise BoundaryError("\n".join(problems))
+        more = [f"... and {len(problems) - 10} more"] if len(problems) > 10 else []
+        raise BoundaryError("\n".join(problems[:10] + more))
+    return raw
+
+
+def _read_layer(
+    path: Path, *, code_column: str, name_column: str | None, trusted: bool = False
+) -> gpd.GeoDataFrame:
+    raw = read_polygon_features(path, code_column=code_column, what="boundary layer")
     geoms = list(raw.geometry.values) if trusted else [polygonal(g) for g in raw.geometry.values]
     names = (
         raw[name_column].astype(str)

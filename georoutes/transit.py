@@ -597,7 +597,7 @@ def transits(
     Pieces are exact (no sliver is absorbed); ``min_piece_km`` flags pieces shorter than it
     in the ``short`` column.
     """
-    from .waters import ZONES, resolve_waters, run_zones
+    from .waters import ZONES, resolve_waters, run_zones, sea_routes
 
     routes, boundaries = _routes_and_layer(routes, boundaries)
     zoned, _, _ = resolve_waters(boundaries, waters, waters_layer, code_column)
@@ -608,8 +608,7 @@ def transits(
         state_of = runs.state
     else:
         runs = route_runs(routes, zoned.zones)
-        kinds = routes["kind"].astype(str).str.strip().str.lower()
-        zone_of = run_zones(runs, zoned, kinds.isin(_sea_kinds()).to_numpy())
+        zone_of = run_zones(runs, zoned, sea_routes(routes))
         codes = np.asarray(zoned.territory["code"].astype(str).values)
         state_of = np.where(runs.state >= 0, zoned.state_row[np.maximum(runs.state, 0)], -1)
     rows: list[dict[str, Any]] = []
@@ -646,12 +645,6 @@ def transits(
     return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
 
 
-def _sea_kinds() -> frozenset[str]:
-    from .waters import SEA_KINDS
-
-    return SEA_KINDS
-
-
 def crossings(
     routes: gpd.GeoDataFrame,
     *,
@@ -668,7 +661,7 @@ def crossings(
     and ``geometry``; the same crossings as :func:`georoutes.analyze` with the same
     ``waters``. Slivers shorter than ``min_piece_km`` are absorbed first.
     """
-    from .waters import resolve_waters, territory_runs, zone_summaries
+    from .waters import resolve_waters, sea_routes, territory_runs, zone_summaries
 
     routes, boundaries = _routes_and_layer(routes, boundaries)
     zoned, _, _ = resolve_waters(boundaries, waters, waters_layer, code_column)
@@ -680,8 +673,7 @@ def crossings(
         zruns = route_runs(routes, zoned.zones)
         runs = territory_runs(zruns, zoned)
         summaries = summarise_routes(runs, min_piece_km=min_piece_km, networks=networks)
-        kinds = routes["kind"].astype(str).str.strip().str.lower()
-        zone_summaries(zruns, zoned, summaries, kinds.isin(_sea_kinds()).to_numpy())
+        zone_summaries(zruns, zoned, summaries, sea_routes(routes))
     rows: list[dict[str, Any]] = []
     for rid, summary in zip(runs.seg.ids, summaries, strict=True):
         for seq, x in enumerate(summary["crossings"]):

@@ -44,8 +44,7 @@ import pandas as pd
 import shapely
 
 from ._data import layer_file
-from ._io import read_vector
-from .boundaries import polygonal
+from .boundaries import polygonal, read_polygon_features
 from .errors import BoundaryError, GeorouteError
 from .transit import RIVER_KM, RouteRuns
 
@@ -64,6 +63,7 @@ __all__ = [
     "read_waters_layer",
     "resolve_waters",
     "run_zones",
+    "sea_routes",
     "territory_runs",
     "zone_summaries",
     "zoned_layers",
@@ -79,6 +79,14 @@ DEFAULT_WATERS = "territorial"
 """The model used with the shipped boundary layers when ``waters`` is not given."""
 
 SEA_KINDS = frozenset({"sea", "shipping", "lng", "ship", "ferry", "maritime", "tanker"})
+
+
+def sea_routes(routes: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    """Return which routes are sea routes: their ``kind`` (any case, spaces) is a SEA_KINDS."""
+    kinds = routes["kind"].astype(str).str.strip().str.lower()
+    return np.asarray(kinds.isin(SEA_KINDS).to_numpy(), dtype=bool)
+
+
 """Route kinds that cannot be on land: where such a route's drawn line clips land (an islet,
 a cape the lane was drawn across), that stretch counts as the state's territorial sea."""
 
@@ -192,42 +200,11 @@ def read_waters_layer(
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    raw = read_vector(src, source=str(src), error=BoundaryError, what="a waters layer")
-    if code_column not in raw.columns:
-        cols = ", ".join(repr(c) for c in raw.columns if c != raw.geometry.name)
-        raise BoundaryError(
-            f"{src}: no code column {code_column!r}; columns are: {cols} (pass --code-column)"
-        )
-    if raw.crs is None:
-        xy = shapely.get_coordinates(raw.geometry.values)
-        if xy.size and (np.abs(xy[:, 0]).max() > 360 or np.abs(xy[:, 1]).max() > 90):
-            raise BoundaryError(
-                f"{src}: no CRS declared and coordinates are not longitude/latitude degrees"
-            )
-        raw = raw.set_crs("EPSG:4326")
-    elif not raw.crs.equals("EPSG:4326"):
-        raw = raw.to_crs("EPSG:4326")
-    problems = []
-    codes = []
-    geoms = []
-    for i, (code, geom) in enumerate(zip(raw[code_column], raw.geometry.values, strict=True)):
-        text = "" if code is None or (isinstance(code, float) and np.isnan(code)) else str(code)
-        if not text.strip():
-            problems.append(f"{src}: feature {i}: empty {code_column!r}")
-        elif geom is None or geom.is_empty:
-            problems.append(f"{src}: feature {i} ({text!r}): empty geometry")
-        elif geom.geom_type not in ("Polygon", "MultiPolygon"):
-            problems.append(
-                f"{src}: feature {i} ({text!r}): geometry is {geom.geom_type}, a waters "
-                "layer needs Polygon or MultiPolygon"
-            )
-        else:
-            codes.append(text.strip().upper())
-            geoms.append(polygonal(geom))
-    if problems:
-        more = [f"... and {len(problems) - 10} more"] if len(problems) > 10 else []
-        shown = problems[:10] + more
-        raise BoundaryError("\n".join(shown))
+    raw = read_polygon_features(
+        src, code_column=code_column, what="waters layer", option="--waters-code-column"
+    )
+    codes = [str(c).strip().upper() for c in raw[code_column]]
+    geoms = [polygonal(g) for g in raw.geometry.values]
     frame = gpd.GeoDataFrame(
         {"code": codes, "name": codes, "zone": zone}, geometry=geoms, crs="EPSG:4326"
     )
