@@ -58,10 +58,12 @@ _TOPOLOGY_DTYPES = {"topology": str, "gaps": object, "overlap_km": np.float64}
 def _require_dask() -> Any:
     try:
         import dask_geopandas
-    except ImportError as exc:  # pragma: no cover - depends on the environment
+        import distributed  # noqa: F401  (the clusters)
+    except ImportError as exc:
         raise GeorouteError(
-            "partitioned analysis needs dask-geopandas and distributed: "
-            "pip install dask-geopandas distributed"
+            "analysing on Dask (workers > 1, scheduler=, --scheduler, georoutes batch, "
+            "analyze_partitions) needs dask-geopandas and distributed: "
+            "pip install 'georoutes[dask]'"
         ) from exc
     return dask_geopandas
 

@@ -369,3 +369,19 @@ def test_an_unreachable_scheduler_is_a_clear_error():
         port = s.getsockname()[1]
     with pytest.raises(georoutes.GeorouteError, match="no Dask scheduler answered at tcp://127"):
         georoutes.analyze(georoutes.catalog().iloc[:2], scheduler=f"tcp://127.0.0.1:{port}")
+
+
+def test_without_the_dask_extra_workers_say_what_to_install(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_dask(name, *args, **kwargs):
+        if name.split(".")[0] in ("dask_geopandas", "distributed"):
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_dask)
+    routes = georoutes.catalog().iloc[:1]
+    with pytest.raises(georoutes.GeorouteError, match=r"pip install 'georoutes\[dask\]'"):
+        georoutes.analyze(routes, scheduler="processes")
