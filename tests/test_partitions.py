@@ -385,3 +385,19 @@ def test_without_the_dask_extra_workers_say_what_to_install(monkeypatch):
     routes = georoutes.catalog().iloc[:1]
     with pytest.raises(georoutes.GeorouteError, match=r"pip install 'georoutes\[dask\]'"):
         georoutes.analyze(routes, scheduler="processes")
+
+
+def test_a_scheduler_address_connects_to_that_scheduler(client, corpus, expected):
+    from georoutes.partitions import _CLIENTS, close_clients
+
+    address = client.scheduler.address  # tcp://127.0.0.1:<port>, as `dask scheduler` prints
+    assert address.startswith("tcp://127.0.0.1:")
+    try:
+        got = georoutes.analyze(
+            corpus, boundaries="composite", focus=FOCUS, bands_km=BANDS, scheduler=address
+        )
+        assert address in _CLIENTS  # connected once, kept for the next call
+    finally:
+        close_clients()  # the connection, not the cluster
+    _assert_equal_tables(got, expected, rel=1e-11)
+    assert client.status == "running"
