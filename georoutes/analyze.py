@@ -218,7 +218,9 @@ def analyze(
         cluster, ``workers`` processes or one per CPU) or a scheduler's address
         (``"tcp://HOST:PORT"``). The boundary and waters layers travel by name or path (a
         layer built in memory goes through a temporary file, on a local cluster only), and
-        each worker reads and indexes them once. Results equal the in-process ones exactly.
+        each worker reads and indexes them once. Results equal the in-process ones: to the bit
+        when there are at least two batches of 2,000 routes per worker, else to 1e-11
+        relative (docs/scale.md).
     waters
         What a state's territory is (:mod:`georoutes.waters`): ``"land"``, ``"territorial"``
         (land and the 12 nm territorial sea) or ``"eez"`` (also the 200 nm exclusive economic
